@@ -1,0 +1,3 @@
+from mlsal.cli import main
+
+main()

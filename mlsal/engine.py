@@ -1,0 +1,474 @@
+"""The estimate: a band for the level, times the factors the profile calls for.
+
+Pure functions of a resolved profile and the catalog; nothing here prints or reads options.
+docs/methodology.md explains every step.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import replace
+
+from mlsal.catalog import Catalog
+from mlsal.distribution import center_of_figure, quantile, spread_of_figure
+from mlsal.errors import UsageError
+from mlsal.profile import DEFAULT_ROLE, Profile
+from mlsal.result import Band, Estimate, Factor, FigureUsed, SourceInfo, SourceView
+from mlsal.schema import CENTRAL_FIGURES, Fact
+
+LEVEL_ORDER_KEY = "level"
+
+
+# ---------------------------------------------------------------------------------------
+# Years and levels
+
+
+def level_year_ranges(catalog: Catalog) -> dict[str, tuple[float, float]]:
+    """The years each level spans by the source the method names: {level: (from, below)}."""
+    source = catalog.method.years_to_level.source
+    ranges: dict[str, tuple[float, float]] = {}
+    for fact in catalog.facts:
+        if fact.dimension == "level_years" and fact.source == source and fact.value:
+            low = float(fact.years_low) if fact.years_low is not None else 0.0
+            high = float(fact.years_high) if fact.years_high is not None else math.inf
+            ranges[fact.value] = (low, high)
+    return ranges
+
+
+def level_for_years(catalog: Catalog, years: float) -> str:
+    for level, (low, high) in level_year_ranges(catalog).items():
+        if low <= years < high:
+            return level
+    raise UsageError(f"no level covers {years:g} years of experience; give --level")
+
+
+def level_of_experience_fact(catalog: Catalog, fact: Fact) -> str:
+    """The level a years-of-experience figure (e.g. '3-5 years') counts for: by its middle."""
+    low = fact.years_low or 0
+    middle = (low + fact.years_high) / 2 if fact.years_high is not None else float(low)
+    return level_for_years(catalog, middle)
+
+
+# ---------------------------------------------------------------------------------------
+# Combining the sources of one cell
+
+
+def _dollars(amount: float) -> str:
+    return f"${amount:,.0f}"
+
+
+def describe_figure(fact: Fact, range_percentiles: tuple[int, int]) -> str:
+    center = center_of_figure(fact)
+    if fact.figure in ("average", "median"):
+        return f"{fact.figure} {_dollars(center or 0)}"
+    if fact.figure == "average_range" and fact.low and fact.high:
+        return (
+            f"range of averages {_dollars(fact.low)} to {_dollars(fact.high)}; "
+            f"middle {_dollars(center or 0)}"
+        )
+    if fact.figure == "pay_range" and fact.low and fact.high:
+        low_p, high_p = range_percentiles
+        return (
+            f"pay range {_dollars(fact.low)} to {_dollars(fact.high)}, read as P{low_p}-P{high_p}; "
+            f"middle {_dollars(center or 0)}"
+        )
+    if fact.figure == "percentiles":
+        return (
+            f"P10 {_dollars(fact.p10 or 0)}, P50 {_dollars(fact.p50 or 0)}, "
+            f"P90 {_dollars(fact.p90 or 0)} of n={fact.n} records"
+        )
+    return fact.figure
+
+
+def source_weight(catalog: Catalog, facts: Iterable[Fact]) -> float:
+    """An article weighs once per cell; records weigh by their count."""
+    weights = catalog.method.weights
+    counts = [f.n for f in facts if f.n is not None]
+    if counts:
+        return max(counts) / weights.records_per_article
+    return weights.article
+
+
+def _log_mean(values: list[float]) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+def _weighted_log_stats(views: list[SourceView]) -> tuple[float, float]:
+    """Weighted mean of log values, and the weighted standard deviation around it."""
+    total = sum(v.weight for v in views)
+    mean = sum(v.weight * math.log(v.value) for v in views) / total
+    variance = sum(v.weight * (math.log(v.value) - mean) ** 2 for v in views) / total
+    return mean, math.sqrt(variance)
+
+
+def band_views(catalog: Catalog, facts: list[Fact]) -> list[SourceView]:
+    """One view per source of the figures that say where pay lies in a cell."""
+    method = catalog.method
+    percentiles = (method.pay_range.low_percentile, method.pay_range.high_percentile)
+    by_source: dict[str, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        if fact.figure in CENTRAL_FIGURES:
+            by_source[fact.source].append(fact)
+    views = []
+    for source, group in sorted(by_source.items()):
+        centers = [center_of_figure(f) or 0.0 for f in group]
+        spreads = [
+            s for f in group if (s := spread_of_figure(f, *percentiles)) is not None
+        ]
+        views.append(
+            SourceView(
+                source=source,
+                value=_log_mean(centers),
+                weight=source_weight(catalog, group),
+                spread=sum(spreads) / len(spreads) if spreads else None,
+                figures=tuple(
+                    FigureUsed(f.id, f.quote, describe_figure(f, percentiles), c)
+                    for f, c in zip(group, centers, strict=True)
+                ),
+            )
+        )
+    return views
+
+
+def _within_spread(views: list[SourceView]) -> float | None:
+    spread_views = [v for v in views if v.spread is not None]
+    if not spread_views:
+        return None
+    total = sum(v.weight for v in spread_views)
+    return sum(v.weight * (v.spread or 0.0) for v in spread_views) / total
+
+
+# ---------------------------------------------------------------------------------------
+# The band
+
+
+def level_facts(catalog: Catalog, level: str) -> list[Fact]:
+    facts = list(catalog.facts_for("level", level))
+    for fact in catalog.facts_for("experience", None):
+        if fact.figure in CENTRAL_FIGURES and level_of_experience_fact(catalog, fact) == level:
+            facts.append(fact)
+    return facts
+
+
+def pooled_within_spread(catalog: Catalog) -> float:
+    """The spread implied by every level's ranges: the fallback for a cell with no range."""
+    views = [
+        view
+        for level in catalog.values["level"]
+        for view in band_views(catalog, level_facts(catalog, level.key))
+    ]
+    spread = _within_spread(views)
+    if spread is None:
+        raise UsageError("the data hold no pay range or percentiles to derive a spread from")
+    return spread
+
+
+def ordered_level_medians(catalog: Catalog) -> dict[str, tuple[float, float, bool]]:
+    """Each level's combined median, put in order so that a higher level never pays less.
+
+    Where sources leave two adjacent levels out of order, the pair is pooled into one
+    weighted mean (pool-adjacent-violators, i.e. isotonic regression on the log scale).
+    Returns {level: (combined median, ordered median, pooled?)}.
+    """
+    blocks: list[tuple[list[str], float, float]] = []  # (levels, log mean, weight)
+    raw: dict[str, float] = {}
+    for level in catalog.values["level"]:
+        views = band_views(catalog, level_facts(catalog, level.key))
+        if not views:
+            continue
+        mean, _ = _weighted_log_stats(views)
+        weight = sum(v.weight for v in views)
+        raw[level.key] = math.exp(mean)
+        blocks.append(([level.key], mean, weight))
+        while len(blocks) > 1 and blocks[-2][1] > blocks[-1][1]:
+            (levels_a, mean_a, weight_a), (levels_b, mean_b, weight_b) = blocks[-2:]
+            pooled = (mean_a * weight_a + mean_b * weight_b) / (weight_a + weight_b)
+            blocks[-2:] = [(levels_a + levels_b, pooled, weight_a + weight_b)]
+    result = {}
+    for levels, mean, _ in blocks:
+        for level in levels:
+            result[level] = (raw[level], math.exp(mean), len(levels) > 1)
+    return result
+
+
+def make_band(catalog: Catalog, level: str | None) -> Band:
+    if level is None:
+        facts = catalog.facts_for("overall", None)
+        label = "Machine Learning Engineer in the USA, all levels"
+    else:
+        facts = level_facts(catalog, level)
+        label = f"{catalog.label('level', level)} Machine Learning Engineer in the USA"
+    views = band_views(catalog, facts)
+    if not views:
+        raise UsageError(f"no sourced figure for level '{level}'")
+    mean, between = _weighted_log_stats(views)
+    notes: list[str] = []
+    within = _within_spread(views)
+    if within is None:
+        within = pooled_within_spread(catalog)
+        notes.append("no source gives a range for this cell; its spread is the one all levels' ranges imply")
+    median = math.exp(mean)
+    ordered = median
+    if level is not None:
+        _, ordered, pooled = ordered_level_medians(catalog)[level]
+        if pooled:
+            notes.append(
+                f"sources put this level's pay ({_dollars(median)}) out of order with the next "
+                f"level's; the two are pooled to {_dollars(ordered)} so that a higher level "
+                "never pays less"
+            )
+    return Band(label, level, median, ordered, within, between, tuple(views), tuple(notes))
+
+
+# ---------------------------------------------------------------------------------------
+# Factors
+
+
+def factor_views(catalog: Catalog, dimension: str, value: str) -> list[SourceView]:
+    """Each source's figure for the value divided by the same source's reference figure."""
+    by_source: dict[str, list[tuple[Fact, float, Fact]]] = defaultdict(list)
+    for fact in catalog.facts_for(dimension, value):
+        if fact.reference is None or fact.figure not in CENTRAL_FIGURES:
+            continue
+        reference = catalog.facts_by_id[fact.reference]
+        ratio = (center_of_figure(fact) or 0.0) / (center_of_figure(reference) or 1.0)
+        by_source[fact.source].append((fact, ratio, reference))
+    method = catalog.method
+    percentiles = (method.pay_range.low_percentile, method.pay_range.high_percentile)
+    views = []
+    for source, group in sorted(by_source.items()):
+        figures = tuple(
+            FigureUsed(
+                fact.id,
+                fact.quote,
+                f"{describe_figure(fact, percentiles)} / {describe_figure(ref, percentiles)} "
+                f"({ref.id}) = {ratio:.3f}",
+                ratio,
+            )
+            for fact, ratio, ref in group
+        )
+        views.append(
+            SourceView(
+                source=source,
+                value=_log_mean([ratio for _, ratio, _ in group]),
+                weight=source_weight(catalog, [f for f, _, _ in group]),
+                spread=None,
+                figures=figures,
+            )
+        )
+    return views
+
+
+def make_factor(catalog: Catalog, dimension: str, value: str) -> Factor:
+    label = catalog.label(dimension, value)
+    views = factor_views(catalog, dimension, value)
+    if not views:
+        return Factor(dimension, value, label, "no figure", None, 0.0, (), _no_figure(dimension))
+    mean, between = _weighted_log_stats(views)
+    total = sum(v.weight for v in views)
+    shrunk = mean * total / (total + catalog.method.factors.prior_weight)
+    return Factor(
+        dimension,
+        value,
+        label,
+        "applied",
+        math.exp(shrunk),
+        between,
+        tuple(views),
+        raw_multiplier=math.exp(mean),
+    )
+
+
+def _no_figure(dimension: str) -> str:
+    return f"no source gives a figure for this {dimension.replace('_', ' ')}"
+
+
+def _reference_factor(catalog: Catalog, dimension: str, value: str, why: str) -> Factor:
+    return Factor(dimension, value, catalog.label(dimension, value), "reference", 1.0, 0.0, (), why)
+
+
+def _skipped(factor: Factor, why: str, status: str = "skipped") -> Factor:
+    return Factor(
+        factor.dimension,
+        factor.value,
+        factor.label,
+        "not stacked" if status == "not stacked" else "skipped",
+        factor.multiplier,
+        factor.sigma_between,
+        factor.views,
+        why,
+        factor.raw_multiplier,
+    )
+
+
+def location_factors(catalog: Catalog, profile: Profile) -> list[Factor]:
+    """City, else country; a city's figure already holds its country's (both are vs the US)."""
+    factors: list[Factor] = []
+    country = profile.country
+    if profile.city is not None:
+        city = make_factor(catalog, "city", profile.city)
+        if city.status == "applied" and profile.company is not None and country == "US":
+            factors.append(
+                _skipped(city, "the company's own figure already reflects where it pays")
+            )
+        else:
+            factors.append(city)
+        if city.status == "applied":
+            if country is not None:
+                factors.append(
+                    _reference_factor(
+                        catalog, "country", country, "included in the city's factor"
+                    )
+                )
+            return factors
+    if country is None:
+        return factors
+    if country == "US":
+        factors.append(
+            _reference_factor(catalog, "country", country, "the sources' figures are for the USA")
+        )
+        return factors
+    factor = make_factor(catalog, "country", country)
+    if factor.status == "applied" and profile.city is not None:
+        factor = Factor(
+            factor.dimension,
+            factor.value,
+            factor.label,
+            factor.status,
+            factor.multiplier,
+            factor.sigma_between,
+            factor.views,
+            "the city has no figure of its own; its country's applies",
+            factor.raw_multiplier,
+        )
+    factors.append(factor)
+    return factors
+
+
+def strongest_of(catalog: Catalog, dimension: str, keys: tuple[str, ...]) -> list[Factor]:
+    """Several certifications or skills: the strongest applies once; premiums are not stacked."""
+    factors = [make_factor(catalog, dimension, key) for key in keys]
+    applied = [f for f in factors if f.applied]
+    if len(applied) <= 1:
+        return factors
+    best = max(applied, key=lambda f: f.multiplier or 1.0)
+    return [
+        f
+        if f is best or not f.applied
+        else _skipped(f, f"premiums are not stacked; {best.label}'s is larger", "not stacked")
+        for f in factors
+    ]
+
+
+def profile_factors(catalog: Catalog, profile: Profile) -> list[Factor]:
+    factors: list[Factor] = []
+    if profile.role == DEFAULT_ROLE:
+        factors.append(
+            _reference_factor(catalog, "role", profile.role, "the sources' figures are for this role")
+        )
+    else:
+        factors.append(make_factor(catalog, "role", profile.role))
+    factors.extend(location_factors(catalog, profile))
+    company_covers = "the company's own figure already reflects its {}"
+    for dimension, value, covered in (
+        ("industry", profile.industry, "industry"),
+        ("company_size", profile.company_size, "size"),
+    ):
+        if value is None:
+            continue
+        factor = make_factor(catalog, dimension, value)
+        if profile.company is not None and factor.applied:
+            factor = _skipped(factor, company_covers.format(covered))
+        factors.append(factor)
+    if profile.company is not None:
+        factors.append(make_factor(catalog, "company", profile.company))
+    if profile.education is not None:
+        factors.append(make_factor(catalog, "education", profile.education))
+    factors.extend(strongest_of(catalog, "certification", profile.certifications))
+    factors.extend(strongest_of(catalog, "skill", profile.skills))
+    return factors
+
+
+# ---------------------------------------------------------------------------------------
+# The estimate
+
+
+def statements_for(catalog: Catalog, dimension: str, value: str) -> list[Fact]:
+    return [f for f in catalog.facts_for(dimension, value) if f.figure == "statement"]
+
+
+def estimate(catalog: Catalog, profile: Profile) -> Estimate:
+    """The estimate for a resolved profile (see mlsal.profile.resolve_profile)."""
+    warnings: list[str] = []
+    notes: list[str] = []
+    level = profile.level
+    if profile.years is not None:
+        by_years = level_for_years(catalog, profile.years)
+        if level is None:
+            level = by_years
+        elif level != by_years:
+            warnings.append(
+                f"{profile.years:g} years of experience is {by_years} level by the sources' "
+                f"ranges, but --level {level} was given; the level is used"
+            )
+    band = make_band(catalog, level)
+    factors = profile_factors(catalog, profile)
+
+    log_median = math.log(band.ordered_median)
+    variance = band.sigma_within**2 + band.sigma_between**2
+    for factor in factors:
+        if factor.applied and factor.multiplier is not None:
+            log_median += math.log(factor.multiplier)
+            variance += factor.sigma_between**2
+        if factor.status == "no figure":
+            warnings.append(
+                f"no sourced figure for {factor.dimension.replace('_', ' ')} '{factor.label}'; "
+                "no factor applied"
+            )
+        elif factor.status in ("skipped", "not stacked"):
+            warnings.append(
+                f"{factor.dimension.replace('_', ' ')} '{factor.label}' not applied: {factor.reason}"
+            )
+        for statement in statements_for(catalog, factor.dimension, factor.value):
+            notes.append(f"{statement.source}: \"{statement.quote}\"")
+    warnings.extend(band.notes)
+
+    sigma = math.sqrt(variance)
+    method = catalog.method.band
+    median = math.exp(log_median)
+    low = quantile(median, sigma, method.low_percentile)
+    high = quantile(median, sigma, method.high_percentile)
+    source_ids = _cited_sources(band, factors)
+    return Estimate(
+        profile=replace(profile, level=level),
+        low=round(low),
+        median=round(median),
+        high=round(high),
+        band_share=round((method.high_percentile - method.low_percentile) / 100, 4),
+        low_percentile=method.low_percentile,
+        high_percentile=method.high_percentile,
+        sigma=sigma,
+        basis="base",
+        band=band,
+        factors=factors,
+        sources=[_source_info(catalog, s) for s in source_ids],
+        warnings=warnings,
+        notes=notes,
+    )
+
+
+def _cited_sources(band: Band, factors: list[Factor]) -> list[str]:
+    cited: list[str] = []
+    for view in band.views:
+        cited.append(view.source)
+    for factor in factors:
+        if factor.applied:
+            cited.extend(v.source for v in factor.views)
+    return sorted(set(cited))
+
+
+def _source_info(catalog: Catalog, source_id: str) -> SourceInfo:
+    source = catalog.sources[source_id]
+    return SourceInfo(source.id, source.title, source.kind, source.document, source.citation)

@@ -1,0 +1,25 @@
+"""The errors mlsal reports to users. Each carries the exit code the CLI uses."""
+
+from __future__ import annotations
+
+
+class MlsalError(Exception):
+    """Base of every error meant for the user rather than a bug report."""
+
+    exit_code = 1
+
+
+class UsageError(MlsalError):
+    """The user asked for something mlsal does not know or cannot do (exit code 2)."""
+
+    exit_code = 2
+
+
+class DataError(MlsalError):
+    """A data file is broken. Holds one line per problem: 'file: entry: field: message'."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))

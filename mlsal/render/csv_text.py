@@ -1,0 +1,83 @@
+"""CSV output: a header row, then one row per result; lists are joined with ';'."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from mlsal.result import Estimate
+
+PROFILE_COLUMNS = (
+    "years",
+    "level",
+    "role",
+    "city",
+    "country",
+    "industry",
+    "education",
+    "company",
+    "company_size",
+    "skills",
+    "certifications",
+)
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if cell is None else _cell(cell) for cell in row])
+    return buffer.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+ESTIMATE_COLUMNS = (
+    "low",
+    "median",
+    "high",
+    "band",
+    "basis",
+    *PROFILE_COLUMNS,
+    "factors",
+    "sources",
+    "warnings",
+)
+
+
+def estimate_row(estimate: Estimate) -> list[Any]:
+    profile = estimate.profile.to_dict()
+    factors = [
+        f"{f.dimension}={f.value}:{f.multiplier:.4f}"
+        for f in estimate.applied_factors
+        if f.multiplier is not None
+    ]
+    return [
+        estimate.low,
+        estimate.median,
+        estimate.high,
+        estimate.band_share,
+        estimate.basis,
+        *(profile[column] for column in PROFILE_COLUMNS),
+        factors,
+        [s.id for s in estimate.sources],
+        " | ".join(estimate.warnings),
+    ]
+
+
+def estimates_csv(estimates: Sequence[Estimate], labels: Sequence[str] | None = None) -> str:
+    if labels is None:
+        return to_csv(ESTIMATE_COLUMNS, (estimate_row(e) for e in estimates))
+    return to_csv(
+        ("label", *ESTIMATE_COLUMNS),
+        ([label, *estimate_row(e)] for label, e in zip(labels, estimates, strict=True)),
+    )

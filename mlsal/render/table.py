@@ -1,0 +1,132 @@
+"""Rich tables for people at a terminal. Pure: results in, renderables out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from mlsal.result import Estimate, Factor, SourceInfo
+
+
+def dollars(amount: float | None) -> str:
+    return "—" if amount is None else f"${amount:,.0f}"
+
+
+def multiplier_text(factor: Factor) -> str:
+    if factor.multiplier is None:
+        return "no figure"
+    return f"×{factor.multiplier:.3f}"
+
+
+def source_numbers(sources: Sequence[SourceInfo]) -> dict[str, int]:
+    return {source.id: number for number, source in enumerate(sources, start=1)}
+
+
+def cite(ids: Sequence[str], numbers: dict[str, int]) -> str:
+    return "".join(f"[{numbers[i]}]" for i in sorted(set(ids), key=lambda i: numbers.get(i, 0))
+                   if i in numbers)
+
+
+def profile_line(estimate: Estimate) -> str:
+    p = estimate.profile
+    parts = []
+    if p.level:
+        years = f" ({p.years:g} years)" if p.years is not None else ""
+        parts.append(f"level {p.level}{years}")
+    for name in ("role", "city", "country", "industry", "education", "company", "company_size"):
+        value = getattr(p, name)
+        if value:
+            parts.append(f"{name.replace('_', ' ')} {value}")
+    if p.skills:
+        parts.append("skills " + ", ".join(p.skills))
+    if p.certifications:
+        parts.append("certifications " + ", ".join(p.certifications))
+    return " · ".join(parts)
+
+
+def band_table(estimate: Estimate) -> Table:
+    table = Table(
+        title=f"Machine Learning Engineer pay, USD per year ({estimate.basis} salary)",
+        caption=(
+            f"{profile_line(estimate)}\nlow and high are the {estimate.low_percentile}th and "
+            f"{estimate.high_percentile}th percentiles: the band aims to hold "
+            f"{estimate.band_share:.0%} of salaries"
+        ),
+    )
+    table.add_column(f"Low (P{estimate.low_percentile})", justify="right")
+    table.add_column("Median", justify="right", style="bold")
+    table.add_column(f"High (P{estimate.high_percentile})", justify="right")
+    table.add_row(dollars(estimate.low), dollars(estimate.median), dollars(estimate.high))
+    return table
+
+
+def steps_table(estimate: Estimate, numbers: dict[str, int]) -> Table:
+    table = Table(title="How it was made", title_justify="left")
+    table.add_column("Step")
+    table.add_column("Value")
+    table.add_column("Figure", justify="right")
+    table.add_column("Sources")
+    table.add_column("Note")
+    band = estimate.band
+    values = [v.value for v in band.views]
+    spread = (
+        f"{len(values)} sources, from {dollars(min(values))} to {dollars(max(values))}"
+        if len(values) > 1
+        else "one source"
+    )
+    table.add_row(
+        "Baseline",
+        band.label,
+        dollars(band.ordered_median),
+        cite([v.source for v in band.views], numbers),
+        spread,
+    )
+    for factor in estimate.factors:
+        note = factor.reason or ""
+        if factor.applied and factor.raw_multiplier is not None:
+            note = (
+                f"sources say ×{factor.raw_multiplier:.3f}; pulled toward 1 for thin evidence"
+                if len(factor.views) < 3
+                else f"sources say ×{factor.raw_multiplier:.3f}"
+            )
+        table.add_row(
+            factor.dimension.replace("_", " ").capitalize(),
+            factor.label,
+            multiplier_text(factor) if factor.status != "skipped" else "skipped",
+            cite([v.source for v in factor.views], numbers),
+            note,
+        )
+    return table
+
+
+def sources_list(sources: Sequence[SourceInfo]) -> Text:
+    text = Text("Sources\n", style="bold")
+    for number, source in enumerate(sources, start=1):
+        where = f" — {source.document}" if source.document else ""
+        text.append(f" [{number}] {source.id}: {source.title}{where}\n")
+    return text
+
+
+def notes_text(notes: Sequence[str]) -> Text | None:
+    if not notes:
+        return None
+    text = Text("What the sources say without a figure\n", style="bold")
+    for note in notes:
+        text.append(f" • {note}\n")
+    return text
+
+
+def render_estimate(estimate: Estimate) -> RenderableType:
+    numbers = source_numbers(estimate.sources)
+    parts: list[RenderableType] = [
+        band_table(estimate),
+        steps_table(estimate, numbers),
+        sources_list(estimate.sources),
+    ]
+    notes = notes_text(estimate.notes)
+    if notes is not None:
+        parts.append(notes)
+    return Group(*parts)

@@ -1,0 +1,159 @@
+"""What an estimate is made of: plain data the engine fills and the renderers read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from mlsal.profile import Profile
+
+FactorStatus = Literal["applied", "reference", "no figure", "skipped", "not stacked"]
+
+
+@dataclass(frozen=True)
+class FigureUsed:
+    """One figure of one source, as the engine read it."""
+
+    fact: str
+    quote: str
+    detail: str  # how it was read, e.g. "$80,000 to $127,000, read as P10-P90; middle $100,797"
+    value: float  # dollars for a band, a ratio for a factor
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """One source's combined figure for one cell (a band or a factor)."""
+
+    source: str
+    value: float  # dollars (band) or multiplier (factor)
+    weight: float
+    spread: float | None  # log-scale sigma the source's ranges imply, if any
+    figures: tuple[FigureUsed, ...]
+
+
+@dataclass(frozen=True)
+class Band:
+    """The starting distribution: pay of the level (or of all levels) before factors."""
+
+    label: str
+    level: str | None
+    median: float  # the weighted combination of the sources
+    ordered_median: float  # after putting levels in order (equal to median unless pooled)
+    sigma_within: float  # spread of pay the sources' ranges imply
+    sigma_between: float  # how far the sources disagree
+    views: tuple[SourceView, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Factor:
+    dimension: str
+    value: str
+    label: str
+    status: FactorStatus
+    multiplier: float | None  # None when there is no figure
+    sigma_between: float
+    views: tuple[SourceView, ...]
+    reason: str | None = None
+    raw_multiplier: float | None = None  # before thin evidence is pulled toward 1
+
+    @property
+    def applied(self) -> bool:
+        return self.status == "applied"
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    id: str
+    title: str
+    kind: str
+    document: str | None
+    citation: str
+
+
+@dataclass
+class Estimate:
+    profile: Profile
+    low: int
+    median: int
+    high: int
+    band_share: float
+    low_percentile: int
+    high_percentile: int
+    sigma: float
+    basis: str
+    band: Band
+    factors: list[Factor]
+    sources: list[SourceInfo]
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def applied_factors(self) -> list[Factor]:
+        return [f for f in self.factors if f.applied]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract of `mlsal estimate --format json` and of the Python API."""
+        return {
+            "low": self.low,
+            "median": self.median,
+            "high": self.high,
+            "band": self.band_share,
+            "percentiles": {"low": self.low_percentile, "high": self.high_percentile},
+            "basis": self.basis,
+            "currency": "USD",
+            "period": "year",
+            "inputs": self.profile.to_dict(),
+            "baseline": {
+                "label": self.band.label,
+                "level": self.band.level,
+                "median": round(self.band.ordered_median),
+                "combined_median": round(self.band.median),
+                "sigma_within": round(self.band.sigma_within, 4),
+                "sigma_between": round(self.band.sigma_between, 4),
+                "sources": [_view_dict(v, dollars=True) for v in self.band.views],
+                "notes": list(self.band.notes),
+            },
+            "factors": [
+                {
+                    "dimension": f.dimension,
+                    "value": f.value,
+                    "label": f.label,
+                    "status": f.status,
+                    "multiplier": None if f.multiplier is None else round(f.multiplier, 4),
+                    "raw_multiplier": (
+                        None if f.raw_multiplier is None else round(f.raw_multiplier, 4)
+                    ),
+                    "sigma_between": round(f.sigma_between, 4),
+                    "sources": sorted({v.source for v in f.views}),
+                    "evidence": [_view_dict(v, dollars=False) for v in f.views],
+                    "reason": f.reason,
+                }
+                for f in self.factors
+            ],
+            "sigma": round(self.sigma, 4),
+            "sources": [
+                {
+                    "id": s.id,
+                    "title": s.title,
+                    "kind": s.kind,
+                    "document": s.document,
+                    "citation": s.citation,
+                }
+                for s in self.sources
+            ],
+            "warnings": list(self.warnings),
+            "notes": list(self.notes),
+        }
+
+
+def _view_dict(view: SourceView, dollars: bool) -> dict[str, Any]:
+    return {
+        "source": view.source,
+        "value": round(view.value) if dollars else round(view.value, 4),
+        "weight": round(view.weight, 3),
+        "spread": None if view.spread is None else round(view.spread, 4),
+        "figures": [
+            {"fact": f.fact, "quote": f.quote, "detail": f.detail} for f in view.figures
+        ],
+    }
