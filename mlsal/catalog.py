@@ -20,8 +20,8 @@ from mlsal.errors import DataError, UsageError
 from mlsal.names import did_you_mean, nearest, normalize
 from mlsal.schema import (
     CENTRAL_FIGURES,
-    DimensionValue,
     Dimensions,
+    DimensionValue,
     Excluded,
     Fact,
     Method,
@@ -70,7 +70,8 @@ class Catalog:
     def _index(self) -> dict[tuple[str, str | None], list[Fact]]:
         index: dict[tuple[str, str | None], list[Fact]] = {}
         for fact in self.facts:
-            for value in fact.values or [fact.value]:
+            values: list[str | None] = [*fact.values] if fact.values else [fact.value]
+            for value in values:
                 index.setdefault((fact.dimension, value), []).append(fact)
         return index
 
@@ -107,8 +108,16 @@ class Catalog:
         if key is not None:
             return key
         spoken = dimension.replace("_", " ")
-        candidates = [name for v in self.values[dimension] for name in (v.label, *v.aliases)]
-        suggestions = nearest(text, candidates)
+        by_name = {
+            name: value.key
+            for value in self.values[dimension]
+            for name in (value.label, value.key, *value.aliases)
+        }
+        keys: list[str] = []
+        for name in nearest(text, list(by_name), limit=6):
+            if by_name[name] not in keys:
+                keys.append(by_name[name])
+        suggestions = [self.label(dimension, key) for key in keys[:3]]
         if not suggestions:
             known = ", ".join(v.key for v in self.values[dimension])
             raise UsageError(f"unknown {spoken} '{text}'; known: {known}")
@@ -119,9 +128,11 @@ class Catalog:
 # Loading
 
 
-def load_catalog(data_dirs: Iterable[Path] | None = None) -> Catalog:
-    """Load and check the shipped data, and any further directories after it."""
-    directories = [default_data_dir(), *(data_dirs or [])]
+def load_catalog(
+    data_dirs: Iterable[Path] | None = None, shipped_dir: Path | None = None
+) -> Catalog:
+    """Load and check the shipped data (or shipped_dir in its place), then any further dirs."""
+    directories = [shipped_dir or default_data_dir(), *(data_dirs or [])]
     problems: list[str] = []
     loader = _Loader(problems)
     for directory in directories:

@@ -7,7 +7,8 @@ Data goes to stdout, warnings and errors to stderr. Exit codes: 0 success, 1 bro
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from mlsal.profile import Profile
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -50,6 +51,7 @@ class OneLineErrors(TyperGroup):
 
 
 app = typer.Typer(
+    name="mlsal",
     cls=OneLineErrors,
     help="Salary estimates for Machine Learning Engineers, every figure traced to its source.",
     no_args_is_help=True,
@@ -74,14 +76,31 @@ def version_callback(value: bool) -> None:
         raise typer.Exit()
 
 
+class Settings:
+    """Options given before the command, read by every command."""
+
+    data_dirs: list[Path] = []
+
+
 @app.callback()
 def root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version."),
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="Show the version."
+        ),
     ] = False,
+    data_dir: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--data-dir",
+            envvar="MLSAL_DATA_DIR",
+            help="A directory of your own sources, in the format of data/ (repeatable).",
+        ),
+    ] = None,
 ) -> None:
     """Salary estimates for Machine Learning Engineers, every figure traced to its source."""
+    Settings.data_dirs = list(data_dir or [])
 
 
 # Options shared by every command that estimates a profile.
@@ -158,7 +177,7 @@ def make_profile(
 def load() -> Catalog:
     from mlsal.catalog import load_catalog
 
-    return load_catalog()
+    return load_catalog(Settings.data_dirs)
 
 
 def print_warnings(warnings: list[str]) -> None:
@@ -198,8 +217,17 @@ def estimate(
         catalog = load()
         profile = resolve_profile(
             make_profile(
-                years, level, city, country, industry, education, company, company_size, role,
-                skill, cert,
+                years,
+                level,
+                city,
+                country,
+                industry,
+                education,
+                company,
+                company_size,
+                role,
+                skill,
+                cert,
             ),
             catalog,
         )

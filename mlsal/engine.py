@@ -114,9 +114,7 @@ def band_views(catalog: Catalog, facts: list[Fact]) -> list[SourceView]:
     views = []
     for source, group in sorted(by_source.items()):
         centers = [center_of_figure(f) or 0.0 for f in group]
-        spreads = [
-            s for f in group if (s := spread_of_figure(f, *percentiles)) is not None
-        ]
+        spreads = [s for f in group if (s := spread_of_figure(f, *percentiles)) is not None]
         views.append(
             SourceView(
                 source=source,
@@ -187,9 +185,9 @@ def ordered_level_medians(catalog: Catalog) -> dict[str, tuple[float, float, boo
             pooled = (mean_a * weight_a + mean_b * weight_b) / (weight_a + weight_b)
             blocks[-2:] = [(levels_a + levels_b, pooled, weight_a + weight_b)]
     result = {}
-    for levels, mean, _ in blocks:
-        for level in levels:
-            result[level] = (raw[level], math.exp(mean), len(levels) > 1)
+    for keys, mean, _ in blocks:
+        for key in keys:
+            result[key] = (raw[key], math.exp(mean), len(keys) > 1)
     return result
 
 
@@ -208,16 +206,20 @@ def make_band(catalog: Catalog, level: str | None) -> Band:
     within = _within_spread(views)
     if within is None:
         within = pooled_within_spread(catalog)
-        notes.append("no source gives a range for this cell; its spread is the one all levels' ranges imply")
+        notes.append(
+            "no source gives a range for this cell; its spread is the one all levels' ranges imply"
+        )
+    if len(views) == 1:
+        notes.append(f"the baseline rests on one source ({views[0].source})")
     median = math.exp(mean)
     ordered = median
     if level is not None:
         _, ordered, pooled = ordered_level_medians(catalog)[level]
         if pooled:
             notes.append(
-                f"sources put this level's pay ({_dollars(median)}) out of order with the next "
-                f"level's; the two are pooled to {_dollars(ordered)} so that a higher level "
-                "never pays less"
+                f"sources put this level's pay ({_dollars(median)}) out of order with an "
+                f"adjacent level's; the two are pooled to {_dollars(ordered)} so that a "
+                "higher level never pays less"
             )
     return Band(label, level, median, ordered, within, between, tuple(views), tuple(notes))
 
@@ -318,9 +320,7 @@ def location_factors(catalog: Catalog, profile: Profile) -> list[Factor]:
         if city.status == "applied":
             if country is not None:
                 factors.append(
-                    _reference_factor(
-                        catalog, "country", country, "included in the city's factor"
-                    )
+                    _reference_factor(catalog, "country", country, "included in the city's factor")
                 )
             return factors
     if country is None:
@@ -366,7 +366,9 @@ def profile_factors(catalog: Catalog, profile: Profile) -> list[Factor]:
     factors: list[Factor] = []
     if profile.role == DEFAULT_ROLE:
         factors.append(
-            _reference_factor(catalog, "role", profile.role, "the sources' figures are for this role")
+            _reference_factor(
+                catalog, "role", profile.role, "the sources' figures are for this role"
+            )
         )
     else:
         factors.append(make_factor(catalog, "role", profile.role))
@@ -428,11 +430,10 @@ def estimate(catalog: Catalog, profile: Profile) -> Estimate:
                 "no factor applied"
             )
         elif factor.status in ("skipped", "not stacked"):
-            warnings.append(
-                f"{factor.dimension.replace('_', ' ')} '{factor.label}' not applied: {factor.reason}"
-            )
+            dimension = factor.dimension.replace("_", " ")
+            warnings.append(f"{dimension} '{factor.label}' not applied: {factor.reason}")
         for statement in statements_for(catalog, factor.dimension, factor.value):
-            notes.append(f"{statement.source}: \"{statement.quote}\"")
+            notes.append(f'{statement.source}: "{statement.quote}"')
     warnings.extend(band.notes)
 
     sigma = math.sqrt(variance)

@@ -45,9 +45,7 @@ def fact_data(fact: Fact) -> dict[str, Any]:
 
 def source_entry(catalog: Catalog, source: Source) -> dict[str, Any]:
     facts = [fact_data(f) for f in catalog.facts if f.source == source.id]
-    excluded = [
-        {"quote": e.quote, "why": e.why} for e in catalog.excluded if e.source == source.id
-    ]
+    excluded = [{"quote": e.quote, "why": e.why} for e in catalog.excluded if e.source == source.id]
     return {
         **source.model_dump(exclude_none=True),
         "fact_count": len(facts),
@@ -75,8 +73,15 @@ def source_data(catalog: Catalog, source_id: str) -> dict[str, Any]:
 
 def sources_rows(data: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[list[Any]]]:
     rows = [
-        [entry.get("id"), entry.get("kind"), entry.get("title"), entry.get("year"),
-         entry.get("document"), entry["fact_count"], entry.get("citation")]
+        [
+            entry.get("id"),
+            entry.get("kind"),
+            entry.get("title"),
+            entry.get("year"),
+            entry.get("document"),
+            entry["fact_count"],
+            entry.get("citation"),
+        ]
         for entry in data
     ]
     return SOURCE_COLUMNS, rows

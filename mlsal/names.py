@@ -14,13 +14,24 @@ def normalize(text: str) -> str:
     return " ".join(words)
 
 
+CUTOFF = 0.6  # below this similarity a name is no suggestion at all
+MARGIN = 0.1  # suggestions must be nearly as close as the best one
+
+
 def nearest(text: str, candidates: list[str], limit: int = 3) -> list[str]:
     """The candidates closest to text, best first, by normalized spelling."""
     by_form: dict[str, str] = {}
     for candidate in candidates:
         by_form.setdefault(normalize(candidate), candidate)
-    matches = difflib.get_close_matches(normalize(text), list(by_form), n=limit, cutoff=0.6)
-    return [by_form[m] for m in matches]
+    wanted = normalize(text)
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, wanted, form).ratio(), form) for form in by_form),
+        key=lambda pair: (-pair[0], pair[1]),
+    )
+    if not scored or scored[0][0] < CUTOFF:
+        return []
+    floor = max(CUTOFF, scored[0][0] - MARGIN)
+    return [by_form[form] for score, form in scored[:limit] if score >= floor]
 
 
 def did_you_mean(suggestions: list[str]) -> str:

@@ -66,7 +66,9 @@ def resolve_profile(profile: Profile, catalog: Catalog) -> Profile:
         text = getattr(profile, field_name)
         if text is not None:
             if not str(text).strip():
-                raise UsageError(f"empty {dimension.replace('_', ' ')}: give a value or leave it out")
+                raise UsageError(
+                    f"empty {dimension.replace('_', ' ')}: give a value or leave it out"
+                )
             changes[field_name] = catalog.resolve(dimension, str(text))
     for field_name, dimension in LIST_FIELDS.items():
         keys: list[str] = []

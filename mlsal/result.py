@@ -153,7 +153,5 @@ def _view_dict(view: SourceView, dollars: bool) -> dict[str, Any]:
         "value": round(view.value) if dollars else round(view.value, 4),
         "weight": round(view.weight, 3),
         "spread": None if view.spread is None else round(view.spread, 4),
-        "figures": [
-            {"fact": f.fact, "quote": f.quote, "detail": f.detail} for f in view.figures
-        ],
+        "figures": [{"fact": f.fact, "quote": f.quote, "detail": f.detail} for f in view.figures],
     }

@@ -94,14 +94,16 @@ class Fact(Strict):
             if self.low >= self.high:
                 raise ValueError(f"'low' ({self.low}) must be below 'high' ({self.high})")
         if kind == "percentiles":
-            points = [self.p10, self.p25, self.p50, self.p75, self.p90]
-            if any(p is None for p in points) or self.n is None:
-                raise ValueError("a figure of kind 'percentiles' needs p10, p25, p50, p75, p90 and n")
+            given = [self.p10, self.p25, self.p50, self.p75, self.p90]
+            points = [p for p in given if p is not None]
+            if len(points) < len(given) or self.n is None:
+                raise ValueError(
+                    "a figure of kind 'percentiles' needs p10, p25, p50, p75, p90 and n"
+                )
             if points != sorted(points):
                 raise ValueError("percentiles must not decrease from p10 to p90")
-        if kind == "years_range":
-            if self.years_low is None and self.years_high is None:
-                raise ValueError("a figure of kind 'years_range' needs 'years_low' or 'years_high'")
+        if kind == "years_range" and self.years_low is None and self.years_high is None:
+            raise ValueError("a figure of kind 'years_range' needs 'years_low' or 'years_high'")
         if (
             self.years_low is not None
             and self.years_high is not None

@@ -25,11 +25,13 @@ def sources_table(data: list[dict[str, Any]]) -> Table:
 
 
 def figure_text(fact: dict[str, Any]) -> str:
-    kind = fact["figure"]
+    kind = str(fact["figure"])
     if "amount" in fact:
         return f"{kind} {dollars(fact['amount'])}"
     if "p50" in fact:
-        return f"P10 {dollars(fact['p10'])} · P50 {dollars(fact['p50'])} · P90 {dollars(fact['p90'])}"
+        return (
+            f"P10 {dollars(fact['p10'])} · P50 {dollars(fact['p50'])} · P90 {dollars(fact['p90'])}"
+        )
     if kind == "years_range":
         low, high = fact.get("years_low", 0), fact.get("years_high")
         return f"{low} to {high} years" if high is not None else f"{low}+ years"
@@ -45,7 +47,7 @@ def source_facts_table(entry: dict[str, Any]) -> Table:
         caption=entry.get("citation"),
         title_justify="left",
     )
-    table.add_column("Fact")
+    table.add_column("Fact", no_wrap=True)
     table.add_column("About")
     table.add_column("Figure", justify="right")
     table.add_column("Quote")

@@ -26,8 +26,9 @@ def source_numbers(sources: Sequence[SourceInfo]) -> dict[str, int]:
 
 
 def cite(ids: Sequence[str], numbers: dict[str, int]) -> str:
-    return "".join(f"[{numbers[i]}]" for i in sorted(set(ids), key=lambda i: numbers.get(i, 0))
-                   if i in numbers)
+    return "".join(
+        f"[{numbers[i]}]" for i in sorted(set(ids), key=lambda i: numbers.get(i, 0)) if i in numbers
+    )
 
 
 def profile_line(estimate: Estimate) -> str:
@@ -49,15 +50,11 @@ def profile_line(estimate: Estimate) -> str:
 
 def band_table(estimate: Estimate) -> Table:
     table = Table(
-        title=f"Machine Learning Engineer pay, USD per year ({estimate.basis} salary)",
-        caption=(
-            f"{profile_line(estimate)}\nlow and high are the {estimate.low_percentile}th and "
-            f"{estimate.high_percentile}th percentiles: the band aims to hold "
-            f"{estimate.band_share:.0%} of salaries"
-        ),
+        title=f"Annual pay, USD ({estimate.basis} salary)",
+        title_justify="left",
     )
     table.add_column(f"Low (P{estimate.low_percentile})", justify="right")
-    table.add_column("Median", justify="right", style="bold")
+    table.add_column("Median", justify="right", style="bold green")
     table.add_column(f"High (P{estimate.high_percentile})", justify="right")
     table.add_row(dollars(estimate.low), dollars(estimate.median), dollars(estimate.high))
     return table
@@ -87,10 +84,10 @@ def steps_table(estimate: Estimate, numbers: dict[str, int]) -> Table:
     for factor in estimate.factors:
         note = factor.reason or ""
         if factor.applied and factor.raw_multiplier is not None:
+            count = len(factor.views)
             note = (
-                f"sources say ×{factor.raw_multiplier:.3f}; pulled toward 1 for thin evidence"
-                if len(factor.views) < 3
-                else f"sources say ×{factor.raw_multiplier:.3f}"
+                f"{count} source{'s' if count > 1 else ''} say ×{factor.raw_multiplier:.3f}; "
+                "shrunk toward ×1 as evidence is thin"
             )
         table.add_row(
             factor.dimension.replace("_", " ").capitalize(),
@@ -122,7 +119,13 @@ def notes_text(notes: Sequence[str]) -> Text | None:
 def render_estimate(estimate: Estimate) -> RenderableType:
     numbers = source_numbers(estimate.sources)
     parts: list[RenderableType] = [
+        Text(f"Profile: {profile_line(estimate)}", style="bold"),
         band_table(estimate),
+        Text(
+            f"low and high are the {estimate.low_percentile}th and "
+            f"{estimate.high_percentile}th percentiles: the band aims to hold "
+            f"{estimate.band_share:.0%} of salaries\n"
+        ),
         steps_table(estimate, numbers),
         sources_list(estimate.sources),
     ]

@@ -1,0 +1,46 @@
+"""Shared fixtures: the shipped catalog, a CLI runner, and where the seed documents are."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from mlsal.catalog import Catalog, default_data_dir, load_catalog
+from mlsal.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    return default_data_dir()
+
+
+class Run:
+    """Drive the CLI as a user does, through Typer's CliRunner."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None) -> Any:
+        return self.runner.invoke(app, list(args), input=input)
+
+    def json(self, *args: str) -> Any:
+        result = self(*args, "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="session")
+def run() -> Run:
+    return Run()

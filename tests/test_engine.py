@@ -1,0 +1,125 @@
+"""The engine, called directly: each step checked against arithmetic done here from the data."""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+from typing import Any
+
+import pytest
+
+from mlsal.catalog import Catalog
+from mlsal.engine import estimate, level_for_years, make_band, make_factor, ordered_level_medians
+from mlsal.errors import UsageError
+from mlsal.profile import Profile, resolve_profile
+from mlsal.result import Estimate
+
+
+def run(catalog: Catalog, **inputs: Any) -> Estimate:
+    return estimate(catalog, resolve_profile(Profile(**inputs), catalog))
+
+
+def geometric_mean(values: list[float]) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+@pytest.mark.parametrize(
+    ("years", "level"),
+    [(0, "entry"), (1.9, "entry"), (2, "mid"), (4.5, "mid"), (5, "senior"), (60, "senior")],
+)
+def test_years_map_to_levels_by_the_stated_ranges(
+    catalog: Catalog, years: float, level: str
+) -> None:
+    # s003: entry "less than two years", mid "two to five years", senior "five or more".
+    assert level_for_years(catalog, years) == level
+
+
+def test_entry_band_combines_each_source_once(catalog: Catalog) -> None:
+    # Each source's entry figures are first combined into one, then sources weigh equally.
+    s001 = math.sqrt(70000 * 132000)
+    s003 = geometric_mean([math.sqrt(80000 * 127000), math.sqrt(79998 * 127336)])
+    s004 = geometric_mean([80000, 90000])  # "Entry Level" and the "0-2" years median
+    band = make_band(catalog, "entry")
+    assert band.median == pytest.approx(geometric_mean([s001, s003, s004]))
+    assert {v.source for v in band.views} == {"s001", "s003", "s004"}
+
+
+def test_factor_is_a_figure_over_its_own_sources_reference(catalog: Catalog) -> None:
+    factor = make_factor(catalog, "city", "san-francisco")
+    assert factor.raw_multiplier == pytest.approx(170000 / 150000)
+    prior = catalog.method.factors.prior_weight
+    assert factor.multiplier == pytest.approx((170000 / 150000) ** (1 / (1 + prior)))
+
+
+def test_factors_from_several_sources_are_combined(catalog: Catalog) -> None:
+    factor = make_factor(catalog, "company", "amazon")
+    s001 = 254000 / math.sqrt(78000 * 154000)
+    s003 = 150000 / math.sqrt(111000 * 145000)
+    assert factor.raw_multiplier == pytest.approx(geometric_mean([s001, s003]))
+    assert factor.sigma_between > 0  # the two articles disagree, and that widens the band
+
+
+def test_levels_never_pay_less_as_they_rise(catalog: Catalog) -> None:
+    ordered = ordered_level_medians(catalog)
+    medians = [ordered[level.key][1] for level in catalog.values["level"]]
+    assert medians == sorted(medians)
+
+
+def test_missing_figure_warns_and_changes_nothing(catalog: Catalog) -> None:
+    plain = run(catalog, level="senior")
+    with_microsoft = run(catalog, level="senior", company="microsoft")
+    assert with_microsoft.median == plain.median
+    assert any("Microsoft" in w for w in with_microsoft.warnings)
+
+
+def test_company_figure_replaces_us_city_but_not_abroad(catalog: Catalog) -> None:
+    result = run(catalog, level="senior", company="google", city="SF")
+    city = next(f for f in result.factors if f.dimension == "city")
+    assert city.status == "skipped"
+    abroad = run(catalog, level="senior", company="google", city="Bangalore")
+    city = next(f for f in abroad.factors if f.dimension == "city")
+    assert city.status == "applied" and city.multiplier < 1
+
+
+def test_city_without_figure_abroad_falls_back_to_its_country(catalog: Catalog) -> None:
+    # London has a figure; a UK profile with no city uses the country's.
+    result = run(catalog, level="mid", country="UK")
+    country = next(f for f in result.factors if f.dimension == "country")
+    assert country.applied and country.raw_multiplier == pytest.approx(140000 / 150000)
+
+
+def test_level_wins_over_years_with_a_warning(catalog: Catalog) -> None:
+    result = run(catalog, years=1, level="senior")
+    assert result.profile.level == "senior"
+    assert any("senior" in w and "entry" in w for w in result.warnings)
+
+
+def test_certifications_are_not_stacked(catalog: Catalog) -> None:
+    both = run(catalog, level="mid", certifications=("aws", "gcp"))
+    gcp = run(catalog, level="mid", certifications=("gcp",))
+    assert both.median == gcp.median
+    statuses = {f.value: f.status for f in both.factors}
+    assert statuses == {"ml-engineer": "reference", "aws": "not stacked", "gcp": "applied"}
+
+
+def test_band_percentiles_follow_the_method(catalog: Catalog) -> None:
+    result = run(catalog, level="entry")
+    z10, z90 = NormalDist().inv_cdf(0.10), NormalDist().inv_cdf(0.90)
+    # low and high are P10 and P90 of the log-normal around the median (to the dollar).
+    assert abs(result.low - result.median * math.exp(z10 * result.sigma)) <= 1
+    assert abs(result.high - result.median * math.exp(z90 * result.sigma)) <= 1
+    assert result.band_share == pytest.approx(0.8)
+    assert result.sigma >= result.band.sigma_within
+
+
+def test_city_and_country_must_agree(catalog: Catalog) -> None:
+    with pytest.raises(UsageError, match="London.*United Kingdom"):
+        run(catalog, city="London", country="US")
+
+
+def test_names_resolve_through_aliases_case_and_accents(catalog: Catalog) -> None:
+    assert catalog.resolve("city", "SAN FRANCISCO") == "san-francisco"
+    assert catalog.resolve("city", "Bengalūru") == "bangalore"
+    assert catalog.resolve("company", "facebook") == "meta"
+    with pytest.raises(UsageError, match="did you mean 'San Francisco'"):
+        catalog.resolve("city", "San Fransisco")

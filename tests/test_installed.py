@@ -1,0 +1,89 @@
+"""The installed `mlsal` entry point and `python -m mlsal`, run as real processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+COLOUR = re.compile(r"\x1b\[(?:\d+;)*(?:3[0-8]|4[0-8]|9[0-7])[;m]")
+SCRIPT = Path(sys.executable).parent / ("mlsal.exe" if os.name == "nt" else "mlsal")
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(SCRIPT), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+pytestmark = pytest.mark.skipif(not SCRIPT.exists(), reason="mlsal is not installed in this env")
+
+
+def test_console_script_estimates_as_json() -> None:
+    result = run("estimate", "--years", "3", "--city", "SF", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["low"] <= data["median"] <= data["high"]
+    assert data["inputs"]["city"] == "san-francisco"
+
+
+def test_console_script_table_has_no_colour_when_piped() -> None:
+    result = run("estimate", "--years", "3", "--city", "SF", env={"FORCE_COLOR": ""})
+    assert result.returncode == 0
+    assert "Median" in result.stdout and "\x1b[" not in result.stdout
+
+
+def test_colour_on_a_terminal() -> None:
+    result = run("estimate", "--level", "entry", env={"TTY_COMPATIBLE": "1"})
+    assert COLOUR.search(result.stdout)
+
+
+def test_no_color_is_honoured_even_when_colour_is_forced() -> None:
+    result = run("estimate", "--level", "entry", env={"NO_COLOR": "1", "TTY_COMPATIBLE": "1"})
+    assert result.returncode == 0
+    assert "\x1b[1m" in result.stdout, "styles stay: the output still goes to a terminal"
+    assert not COLOUR.search(result.stdout), "but no colour"
+
+
+def test_bad_input_exit_code_and_stderr() -> None:
+    result = run("estimate", "--city", "Atlantis", "--format", "json")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: unknown city 'Atlantis'")
+    assert "Traceback" not in result.stderr
+
+
+def test_broken_data_dir_exit_1_one_line_per_problem(tmp_path: Path) -> None:
+    (tmp_path / "facts").mkdir()
+    (tmp_path / "facts" / "mine.toml").write_text(
+        '[[facts]]\nid = "mine.1"\nsource = "mine"\ndimension = "city"\nvalue = "seattle"\n'
+        'figure = "average"\namount = "lots"\nquote = "q"\n',
+        encoding="utf-8",
+    )
+    result = run("--data-dir", str(tmp_path), "estimate")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "mine.toml: facts[0] 'mine.1': amount:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_python_dash_m() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mlsal", "estimate", "--level", "entry", "-f", "csv"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith("low,median,high")

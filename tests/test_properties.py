@@ -1,0 +1,101 @@
+"""Properties that hold for every profile, checked on generated ones (hypothesis)."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import Run
+from mlsal.catalog import Catalog, load_catalog
+from mlsal.engine import estimate
+from mlsal.profile import Profile, resolve_profile
+
+CATALOG: Catalog = load_catalog()
+
+
+def keys(dimension: str) -> st.SearchStrategy[str | None]:
+    return st.none() | st.sampled_from([v.key for v in CATALOG.values[dimension]])
+
+
+@st.composite
+def profiles(draw: st.DrawFn) -> Profile:
+    city = draw(keys("city"))
+    country = None if city is not None else draw(keys("country"))
+    return Profile(
+        years=draw(st.none() | st.floats(min_value=0, max_value=60, allow_nan=False)),
+        level=draw(keys("level")),
+        city=city,
+        country=country,
+        industry=draw(keys("industry")),
+        education=draw(keys("education")),
+        company=draw(keys("company")),
+        company_size=draw(keys("company_size")),
+        role=draw(st.sampled_from([v.key for v in CATALOG.values["role"]])),
+        skills=tuple(
+            draw(st.lists(st.sampled_from([v.key for v in CATALOG.values["skill"]]), max_size=3))
+        ),
+        certifications=tuple(
+            draw(
+                st.lists(
+                    st.sampled_from([v.key for v in CATALOG.values["certification"]]), max_size=3
+                )
+            )
+        ),
+    )
+
+
+def run_profile(profile: Profile) -> object:
+    return estimate(CATALOG, resolve_profile(profile, CATALOG))
+
+
+@given(profiles())
+@settings(max_examples=300, deadline=None)
+def test_low_median_high_are_ordered(profile: Profile) -> None:
+    result = run_profile(profile)
+    assert 0 < result.low <= result.median <= result.high  # type: ignore[attr-defined]
+
+
+@given(profiles(), st.floats(min_value=0, max_value=60), st.floats(min_value=0, max_value=60))
+@settings(max_examples=300, deadline=None)
+def test_more_experience_never_lowers_the_median(profile: Profile, a: float, b: float) -> None:
+    fewer, more = sorted((a, b))
+    base = Profile(**{**profile.__dict__, "level": None})
+    low = run_profile(Profile(**{**base.__dict__, "years": fewer}))
+    high = run_profile(Profile(**{**base.__dict__, "years": more}))
+    assert low.median <= high.median  # type: ignore[attr-defined]
+
+
+@given(profiles())
+@settings(max_examples=200, deadline=None)
+def test_same_input_same_output(profile: Profile) -> None:
+    assert run_profile(profile).to_dict() == run_profile(profile).to_dict()  # type: ignore[attr-defined]
+
+
+@given(profiles())
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_json_output_always_parses(run: Run, profile: Profile) -> None:
+    args = ["estimate", "--format", "json", "--role", profile.role]
+    for option, value in (
+        ("--years", None if profile.years is None else repr(profile.years)),
+        ("--level", profile.level),
+        ("--city", profile.city),
+        ("--country", profile.country),
+        ("--industry", profile.industry),
+        ("--education", profile.education),
+        ("--company", profile.company),
+        ("--company-size", profile.company_size),
+    ):
+        if value is not None:
+            args += [option, value]
+    for skill in profile.skills:
+        args += ["--skill", skill]
+    for cert in profile.certifications:
+        args += ["--cert", cert]
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["low"] <= data["median"] <= data["high"]
