@@ -12,16 +12,25 @@ from pathlib import Path
 import pytest
 
 COLOUR = re.compile(r"\x1b\[(?:\d+;)*(?:3[0-8]|4[0-8]|9[0-7])[;m]")
+# Variables a CI machine may set that would change colour decisions.
+PLAIN_ENV: dict[str, str | None] = {
+    "FORCE_COLOR": None,
+    "NO_COLOR": None,
+    "TTY_COMPATIBLE": None,
+    "TTY_INTERACTIVE": None,
+}
 SCRIPT = Path(sys.executable).parent / ("mlsal.exe" if os.name == "nt" else "mlsal")
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(*args: str, env: dict[str, str | None] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed script; env values of None remove that variable."""
+    environment = {**os.environ, **(env or {})}
     return subprocess.run(
         [str(SCRIPT), *args],
         capture_output=True,
         text=True,
         timeout=60,
-        env={**os.environ, **(env or {})},
+        env={k: v for k, v in environment.items() if v is not None},
         check=False,
     )
 
@@ -38,18 +47,20 @@ def test_console_script_estimates_as_json() -> None:
 
 
 def test_console_script_table_has_no_colour_when_piped() -> None:
-    result = run("estimate", "--years", "3", "--city", "SF", env={"FORCE_COLOR": ""})
+    result = run("estimate", "--years", "3", "--city", "SF", env=PLAIN_ENV)
     assert result.returncode == 0
     assert "Median" in result.stdout and "\x1b[" not in result.stdout
 
 
 def test_colour_on_a_terminal() -> None:
-    result = run("estimate", "--level", "entry", env={"TTY_COMPATIBLE": "1"})
+    result = run("estimate", "--level", "entry", env={**PLAIN_ENV, "TTY_COMPATIBLE": "1"})
     assert COLOUR.search(result.stdout)
 
 
 def test_no_color_is_honoured_even_when_colour_is_forced() -> None:
-    result = run("estimate", "--level", "entry", env={"NO_COLOR": "1", "TTY_COMPATIBLE": "1"})
+    result = run(
+        "estimate", "--level", "entry", env={**PLAIN_ENV, "NO_COLOR": "1", "TTY_COMPATIBLE": "1"}
+    )
     assert result.returncode == 0
     assert "\x1b[1m" in result.stdout, "styles stay: the output still goes to a terminal"
     assert not COLOUR.search(result.stdout), "but no colour"
