@@ -20,7 +20,16 @@ MLSAL = str(BIN / "mlsal")
 
 COMMANDS = {
     "python -c 'import typer'": [sys.executable, "-c", "import typer"],
-    "estimate --format json": [MLSAL, "estimate", "--years", "3", "--city", "SF", "--format", "json"],
+    "estimate --format json": [
+        MLSAL,
+        "estimate",
+        "--years",
+        "3",
+        "--city",
+        "SF",
+        "--format",
+        "json",
+    ],
     "estimate (table)": [MLSAL, "estimate", "--years", "3", "--city", "SF"],
 }
 

@@ -8,11 +8,12 @@ from dataclasses import fields
 from pathlib import Path
 
 import pytest
-from conftest import SHARED
 
 from mlsal.catalog import Catalog
 from mlsal.profile import Profile
 from mlsal.schema import CENTRAL_FIGURES
+
+from conftest import SHARED
 
 DOLLARS = re.compile(r"\$(\d{1,3}(?:,\d{3})+|\d+)(?!\s*billion)")
 

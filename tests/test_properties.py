@@ -7,10 +7,11 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import Run
 from mlsal.catalog import Catalog, load_catalog
 from mlsal.engine import estimate
 from mlsal.profile import Profile, resolve_profile
+
+from conftest import Run
 
 CATALOG: Catalog = load_catalog()
 
