@@ -67,6 +67,11 @@ class Catalog:
         return {f.id: f for f in self.facts}
 
     @cached_property
+    def reference_ids(self) -> frozenset[str]:
+        """Facts other facts are measured against."""
+        return frozenset(f.reference for f in self.facts if f.reference is not None)
+
+    @cached_property
     def _index(self) -> dict[tuple[str, str | None], list[Fact]]:
         index: dict[tuple[str, str | None], list[Fact]] = {}
         for fact in self.facts:
@@ -102,22 +107,26 @@ class Catalog:
         """The key the text names in this dimension, or None."""
         return self._names[dimension].get(normalize(text))
 
+    def suggestions(self, text: str, dimensions: list[str], limit: int = 3) -> list[str]:
+        """Labels of the values nearest to text in these dimensions, one per value."""
+        by_name: dict[str, tuple[str, str]] = {}
+        for dimension in dimensions:
+            for value in self.values[dimension]:
+                for name in (value.label, value.key, *value.aliases):
+                    by_name.setdefault(name, (dimension, value.key))
+        found: list[tuple[str, str]] = []
+        for name in nearest(text, list(by_name), limit=limit * 3):
+            if by_name[name] not in found:
+                found.append(by_name[name])
+        return [self.label(dimension, key) for dimension, key in found[:limit]]
+
     def resolve(self, dimension: str, text: str) -> str:
         """The key the text names, or a UsageError that suggests the nearest names."""
         key = self.lookup(dimension, text)
         if key is not None:
             return key
         spoken = dimension.replace("_", " ")
-        by_name = {
-            name: value.key
-            for value in self.values[dimension]
-            for name in (value.label, value.key, *value.aliases)
-        }
-        keys: list[str] = []
-        for name in nearest(text, list(by_name), limit=6):
-            if by_name[name] not in keys:
-                keys.append(by_name[name])
-        suggestions = [self.label(dimension, key) for key in keys[:3]]
+        suggestions = self.suggestions(text, [dimension])
         if not suggestions:
             known = ", ".join(v.key for v in self.values[dimension])
             raise UsageError(f"unknown {spoken} '{text}'; known: {known}")

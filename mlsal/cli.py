@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from mlsal.profile import Profile
 
 
+PIPED_WIDTH = 120  # columns of a table written to a pipe or a file
+
+
 class OutputFormat(StrEnum):
     table = "table"
     json = "json"
@@ -186,9 +189,15 @@ def print_warnings(warnings: list[str]) -> None:
 
 
 def print_renderable(renderable: Any) -> None:
+    import os
+
     from rich.console import Console
 
-    Console(soft_wrap=False).print(renderable)
+    console = Console(soft_wrap=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        # Piped or redirected: wide enough that tables are not cut to a terminal's 80 columns.
+        console = Console(soft_wrap=False, width=PIPED_WIDTH)
+    console.print(renderable)
 
 
 @app.command()
@@ -289,6 +298,179 @@ def sources(
             listing_tables.sources_table(data)
             if source_id is None
             else listing_tables.source_facts_table(data)
+        )
+
+
+@app.command()
+def compare(
+    values: Annotated[
+        list[str],
+        typer.Argument(help="Values of one dimension: companies, cities, levels, industries…"),
+    ],
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="The dimension the values belong to, if ambiguous."),
+    ] = None,
+    sort: Annotated[
+        str | None, typer.Option("--sort", help="Order rows by median, low, high or label.")
+    ] = None,
+    years: YearsOption = None,
+    level: LevelOption = None,
+    city: CityOption = None,
+    country: CountryOption = None,
+    industry: IndustryOption = None,
+    education: EducationOption = None,
+    company: CompanyOption = None,
+    company_size: CompanySizeOption = None,
+    role: RoleOption = "ml-engineer",
+    skill: SkillOption = None,
+    cert: CertOption = None,
+    output_format: FormatOption = OutputFormat.table,
+) -> None:
+    """Estimate the same profile once per company, city, level… and show them side by side.
+
+    Examples: mlsal compare amazon apple google meta;  mlsal compare sf nyc seattle --years 5
+    """
+    from mlsal.compare import compare as run_compare
+
+    try:
+        catalog = load()
+        profile = make_profile(
+            years,
+            level,
+            city,
+            country,
+            industry,
+            education,
+            company,
+            company_size,
+            role,
+            skill,
+            cert,
+        )
+        comparison = run_compare(catalog, values, profile, by=by, sort=sort)
+    except MlsalError as error:
+        fail(error)
+    if output_format is OutputFormat.json:
+        from mlsal.render.json_text import to_json
+
+        typer.echo(to_json(comparison.to_dict()))
+        return
+    print_warnings(comparison.warnings)
+    if output_format is OutputFormat.csv:
+        from mlsal.render.csv_text import comparison_csv
+
+        typer.echo(comparison_csv(comparison), nl=False)
+    else:
+        from mlsal.render.compare_table import render_comparison
+
+        print_renderable(render_comparison(comparison))
+
+
+@app.command()
+def explain(
+    years: YearsOption = None,
+    level: LevelOption = None,
+    city: CityOption = None,
+    country: CountryOption = None,
+    industry: IndustryOption = None,
+    education: EducationOption = None,
+    company: CompanyOption = None,
+    company_size: CompanySizeOption = None,
+    role: RoleOption = "ml-engineer",
+    skill: SkillOption = None,
+    cert: CertOption = None,
+    output_format: FormatOption = OutputFormat.table,
+) -> None:
+    """Show the calculation behind an estimate, step by step, with every figure's quote.
+
+    Example: mlsal explain --years 3 --city SF
+    """
+    from mlsal.engine import estimate as run_estimate
+    from mlsal.explain import explain as explain_steps
+    from mlsal.profile import resolve_profile
+
+    try:
+        catalog = load()
+        profile = resolve_profile(
+            make_profile(
+                years,
+                level,
+                city,
+                country,
+                industry,
+                education,
+                company,
+                company_size,
+                role,
+                skill,
+                cert,
+            ),
+            catalog,
+        )
+        result = run_estimate(catalog, profile)
+    except MlsalError as error:
+        fail(error)
+    steps = explain_steps(result, catalog.method.factors.prior_weight)
+    if output_format is OutputFormat.json:
+        from mlsal.render.json_text import to_json
+
+        typer.echo(to_json({**result.to_dict(), "steps": [s.to_dict() for s in steps]}))
+        return
+    print_warnings(result.warnings)
+    if output_format is OutputFormat.csv:
+        from mlsal.render.csv_text import steps_csv
+
+        typer.echo(steps_csv(steps), nl=False)
+    else:
+        from mlsal.render.explain_text import render_steps
+
+        print_renderable(render_steps(result, steps))
+
+
+@app.command()
+def factors(
+    dimension: Annotated[
+        str | None,
+        typer.Argument(metavar="[DIMENSION]", help="A dimension: list its values and figures."),
+    ] = None,
+    output_format: FormatOption = OutputFormat.table,
+) -> None:
+    """List the dimensions, or every value of one with its multiplier, aliases and sources.
+
+    Example: mlsal factors city
+    """
+    from mlsal import listing
+
+    try:
+        catalog = load()
+        if dimension is None:
+            data = listing.dimensions_data(catalog)
+            columns = listing.DIMENSION_COLUMNS
+        else:
+            from mlsal.compare import resolve_dimension
+
+            if dimension.strip().casefold() not in listing.DIMENSION_DESCRIPTIONS:
+                dimension = resolve_dimension(dimension)
+            data = listing.factor_values_data(catalog, dimension)
+            columns = listing.LEVEL_COLUMNS if dimension == "level" else listing.FACTOR_COLUMNS
+    except MlsalError as error:
+        fail(error)
+    if output_format is OutputFormat.json:
+        from mlsal.render.json_text import to_json
+
+        typer.echo(to_json(data))
+    elif output_format is OutputFormat.csv:
+        from mlsal.render.csv_text import to_csv
+
+        typer.echo(to_csv(*listing.table_rows(columns, data)), nl=False)
+    else:
+        from mlsal.render import listing_tables
+
+        print_renderable(
+            listing_tables.dimensions_table(data)
+            if dimension is None
+            else listing_tables.factor_values_table(dimension, data)
         )
 
 

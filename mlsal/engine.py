@@ -267,6 +267,9 @@ def make_factor(catalog: Catalog, dimension: str, value: str) -> Factor:
     label = catalog.label(dimension, value)
     views = factor_views(catalog, dimension, value)
     if not views:
+        if any(f.id in catalog.reference_ids for f in catalog.facts_for(dimension, value)):
+            why = "the sources' reference for this dimension"
+            return Factor(dimension, value, label, "reference", 1.0, 0.0, (), why)
         return Factor(dimension, value, label, "no figure", None, 0.0, (), _no_figure(dimension))
     mean, between = _weighted_log_stats(views)
     total = sum(v.weight for v in views)

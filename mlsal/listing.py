@@ -7,7 +7,7 @@ from typing import Any
 from mlsal.catalog import Catalog
 from mlsal.errors import UsageError
 from mlsal.names import did_you_mean, nearest
-from mlsal.schema import Fact, Source
+from mlsal.schema import CENTRAL_FIGURES, Fact, Source
 
 FACT_COLUMNS = (
     "source",
@@ -95,3 +95,113 @@ def facts_rows(facts: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[list[
             row[FACT_COLUMNS.index("value")] = fact["values"]
         rows.append(row)
     return FACT_COLUMNS, rows
+
+
+# ---------------------------------------------------------------------------------------
+# `mlsal factors`: the dimensions and what each value does to an estimate
+
+DIMENSION_DESCRIPTIONS = {
+    "level": "career level; sets the baseline band (years map to a level)",
+    "role": "job role, relative to Machine Learning Engineer",
+    "city": "city, relative to the same source's US figure",
+    "country": "country, relative to the same source's US figure",
+    "industry": "industry, relative to the same source's typical ML engineer pay",
+    "education": "highest degree, relative to the same source's typical ML engineer pay",
+    "company": "employer, relative to the same source's typical ML engineer pay",
+    "company_size": "company size, relative to the same source's typical ML engineer pay",
+    "certification": "certification held; the strongest one applies",
+    "skill": "specialisation; the strongest one applies",
+}
+
+
+def dimensions_data(catalog: Catalog) -> list[dict[str, Any]]:
+    rows = []
+    for dimension, description in DIMENSION_DESCRIPTIONS.items():
+        values = factor_values_data(catalog, dimension)
+        rows.append(
+            {
+                "dimension": dimension,
+                "description": description,
+                "values": len(values),
+                "with_figure": sum(1 for v in values if v["status"] != "no figure"),
+            }
+        )
+    return rows
+
+
+def factor_values_data(catalog: Catalog, dimension: str) -> list[dict[str, Any]]:
+    from mlsal.engine import level_year_ranges, make_factor, ordered_level_medians
+
+    if dimension not in DIMENSION_DESCRIPTIONS:
+        hint = did_you_mean(nearest(dimension, list(DIMENSION_DESCRIPTIONS)))
+        known = "" if hint else f"; known: {', '.join(DIMENSION_DESCRIPTIONS)}"
+        raise UsageError(f"unknown dimension '{dimension}'{hint}{known}")
+    rows: list[dict[str, Any]] = []
+    if dimension == "level":
+        medians = ordered_level_medians(catalog)
+        years = level_year_ranges(catalog)
+        for value in catalog.values["level"]:
+            combined, ordered, pooled = medians.get(value.key, (None, None, False))
+            low, high = years.get(value.key, (None, None))
+            rows.append(
+                {
+                    "key": value.key,
+                    "label": value.label,
+                    "aliases": value.aliases,
+                    "status": "no figure" if ordered is None else "baseline",
+                    "median": None if ordered is None else round(ordered),
+                    "combined_median": None if combined is None else round(combined),
+                    "pooled": pooled,
+                    "years_from": low,
+                    "years_below": None if high is None or high == float("inf") else high,
+                    "sources": sorted({f.source for f in _level_sources(catalog, value.key)}),
+                }
+            )
+        return rows
+    for value in catalog.values[dimension]:
+        factor = make_factor(catalog, dimension, value.key)
+        statements = [f for f in catalog.facts_for(dimension, value.key) if f.figure == "statement"]
+        rows.append(
+            {
+                "key": value.key,
+                "label": value.label,
+                "aliases": value.aliases,
+                "status": factor.status,
+                "multiplier": None if factor.multiplier is None else round(factor.multiplier, 4),
+                "raw_multiplier": (
+                    None if factor.raw_multiplier is None else round(factor.raw_multiplier, 4)
+                ),
+                "sources": sorted({v.source for v in factor.views}),
+                "statements": sorted({f.source for f in statements}),
+                **({"country": value.country} if value.country else {}),
+            }
+        )
+    return rows
+
+
+def _level_sources(catalog: Catalog, level: str) -> list[Fact]:
+    from mlsal.engine import level_facts
+
+    return [f for f in level_facts(catalog, level) if f.figure in CENTRAL_FIGURES]
+
+
+FACTOR_COLUMNS = ("key", "label", "status", "multiplier", "raw_multiplier", "sources", "aliases")
+LEVEL_COLUMNS = (
+    "key",
+    "label",
+    "status",
+    "median",
+    "combined_median",
+    "pooled",
+    "years_from",
+    "years_below",
+    "sources",
+    "aliases",
+)
+DIMENSION_COLUMNS = ("dimension", "description", "values", "with_figure")
+
+
+def table_rows(
+    columns: tuple[str, ...], data: list[dict[str, Any]]
+) -> tuple[tuple[str, ...], list[list[Any]]]:
+    return columns, [[entry.get(column) for column in columns] for entry in data]

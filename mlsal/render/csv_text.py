@@ -7,6 +7,8 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from mlsal.compare import Comparison
+from mlsal.explain import Step
 from mlsal.result import Estimate
 
 PROFILE_COLUMNS = (
@@ -81,3 +83,59 @@ def estimates_csv(estimates: Sequence[Estimate], labels: Sequence[str] | None = 
         ("label", *ESTIMATE_COLUMNS),
         ([label, *estimate_row(e)] for label, e in zip(labels, estimates, strict=True)),
     )
+
+
+def comparison_csv(comparison: Comparison) -> str:
+    header = (
+        "dimension",
+        "label",
+        "value",
+        "status",
+        "median_change",
+        "median_change_percent",
+        *ESTIMATE_COLUMNS,
+    )
+    rows = []
+    for row in comparison.rows:
+        cells = estimate_row(row.estimate)
+        if not row.has_figure:
+            cells[0:3] = [None, None, None]
+        rows.append(
+            [
+                comparison.dimension,
+                row.label,
+                row.value,
+                row.status,
+                row.median_change,
+                row.median_change_percent,
+                *cells,
+            ]
+        )
+    return to_csv(header, rows)
+
+
+def steps_csv(steps: Sequence[Step]) -> str:
+    """One row per figure used (or per step without figures), with the step's outcome."""
+    rows: list[list[Any]] = []
+    for number, step in enumerate(steps, start=1):
+        calculation = " | ".join(step.lines)
+        if not step.figures:
+            rows.append(
+                [number, step.kind, step.title, step.value, calculation, None, None, None, None]
+            )
+        for figure in step.figures:
+            rows.append(
+                [
+                    number,
+                    step.kind,
+                    step.title,
+                    step.value,
+                    calculation,
+                    figure.source,
+                    figure.fact,
+                    figure.detail,
+                    figure.quote,
+                ]
+            )
+    header = ("step", "kind", "title", "value", "calculation", "source", "fact", "detail", "quote")
+    return to_csv(header, rows)

@@ -58,3 +58,58 @@ def source_facts_table(entry: dict[str, Any]) -> Table:
             about += f" {value}"
         table.add_row(fact["id"], about, figure_text(fact), f"“{fact['quote']}”")
     return table
+
+
+def dimensions_table(data: list[dict[str, Any]]) -> Table:
+    table = Table(
+        title="Dimensions (mlsal factors DIMENSION lists the values)", title_justify="left"
+    )
+    table.add_column("Dimension")
+    table.add_column("What it does")
+    table.add_column("Values", justify="right")
+    table.add_column("With a figure", justify="right")
+    for entry in data:
+        table.add_row(
+            entry["dimension"],
+            entry["description"],
+            str(entry["values"]),
+            str(entry["with_figure"]),
+        )
+    return table
+
+
+def factor_values_table(dimension: str, data: list[dict[str, Any]]) -> Table:
+    table = Table(title=f"{dimension.replace('_', ' ').capitalize()} values", title_justify="left")
+    table.add_column("Key", no_wrap=True)
+    table.add_column("Label")
+    if dimension == "level":
+        table.add_column("Median", justify="right")
+        table.add_column("Years")
+    else:
+        table.add_column("Multiplier", justify="right")
+        table.add_column("Sources say", justify="right")
+    table.add_column("Sources")
+    table.add_column("Aliases")
+    for entry in data:
+        if dimension == "level":
+            low, high = entry["years_from"], entry["years_below"]
+            years = (
+                "by --level only"
+                if low is None
+                else (f"{low:g} to {high:g}" if high is not None else f"{low:g}+")
+            )
+            figures = [dollars(entry["median"]), years]
+        elif entry["multiplier"] is None:
+            figures = ["no figure", ""]
+        else:
+            figures = [f"×{entry['multiplier']:.3f}", f"×{entry['raw_multiplier']:.3f}"]
+        if entry["status"] == "reference":
+            figures = ["×1 (reference)", ""]
+        table.add_row(
+            entry["key"],
+            entry["label"],
+            *figures,
+            ", ".join(entry["sources"]),
+            ", ".join(entry["aliases"]),
+        )
+    return table

@@ -31,21 +31,22 @@ def cite(ids: Sequence[str], numbers: dict[str, int]) -> str:
     )
 
 
-def profile_line(estimate: Estimate) -> str:
+def profile_line(estimate: Estimate, skip: str | None = None) -> str:
+    """The profile in one line; `skip` leaves out the field a comparison varies."""
     p = estimate.profile
     parts = []
-    if p.level:
+    if p.level and skip != "level":
         years = f" ({p.years:g} years)" if p.years is not None else ""
         parts.append(f"level {p.level}{years}")
     for name in ("role", "city", "country", "industry", "education", "company", "company_size"):
         value = getattr(p, name)
-        if value:
+        if value and name != skip and not (name == "country" and skip == "city"):
             parts.append(f"{name.replace('_', ' ')} {value}")
-    if p.skills:
+    if p.skills and skip != "skills":
         parts.append("skills " + ", ".join(p.skills))
-    if p.certifications:
+    if p.certifications and skip != "certifications":
         parts.append("certifications " + ", ".join(p.certifications))
-    return " · ".join(parts)
+    return " · ".join(parts) or "all levels, US"
 
 
 def band_table(estimate: Estimate) -> Table:

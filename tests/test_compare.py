@@ -1,0 +1,141 @@
+"""mlsal compare, factors and explain, driven through the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+import pytest
+
+from conftest import Run
+from mlsal.catalog import Catalog
+from mlsal.engine import make_factor
+
+
+def test_compare_companies_side_by_side(run: Run) -> None:
+    data = run.json("compare", "amazon", "apple", "--level", "senior")
+    assert data["dimension"] == "company"
+    labels = [row["label"] for row in data["rows"]]
+    assert labels == ["Amazon", "Apple"]
+    first, second = data["rows"]
+    assert first["median_change"] == 0
+    assert second["median_change"] == second["median"] - first["median"]
+    assert second["median_change_percent"] == pytest.approx(
+        100 * second["median_change"] / first["median"], abs=0.05
+    )
+    # Each row carries the whole estimate object of `mlsal estimate`.
+    single = run.json("estimate", "--company", "apple", "--level", "senior")
+    assert {k: second[k] for k in single} == single
+
+
+def test_compare_infers_cities_and_keeps_rows_without_figure(run: Run) -> None:
+    data = run.json("compare", "sf", "nyc", "seattle")
+    assert data["dimension"] == "city"
+    seattle = data["rows"][2]
+    assert seattle["label"] == "Seattle" and seattle["status"] == "no figure"
+    assert seattle["median"] is None and "no source gives a figure" in seattle["reason"]
+    table = run("compare", "sf", "nyc", "seattle")
+    assert table.exit_code == 0
+    assert "Seattle" in table.stdout and "no figure" in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("values", "dimension"),
+    [
+        (["bachelors", "masters", "phd"], "education"),
+        (["entry", "senior", "staff"], "level"),
+        (["startup", "large"], "company_size"),
+        (["ms", "phd"], "education"),  # 'ms' alone could be Microsoft; with 'phd' it cannot
+        (["UK", "Germany"], "country"),
+    ],
+)
+def test_compare_infers_the_dimension(run: Run, values: list[str], dimension: str) -> None:
+    assert run.json("compare", *values)["dimension"] == dimension
+
+
+def test_levels_compare_in_order(run: Run) -> None:
+    rows = run.json("compare", "entry", "mid", "senior", "staff", "principal")["rows"]
+    medians = [row["median"] for row in rows]
+    assert medians == sorted(medians)
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (["amazon", "sf"], "'amazon' is a company; 'sf' is a city"),
+        (["ms"], "'ms' is a company or education"),
+        (["amazn", "apple"], "did you mean 'Amazon'?"),
+    ],
+)
+def test_compare_mixed_or_ambiguous_values(run: Run, values: list[str], message: str) -> None:
+    result = run("compare", *values)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert message in result.stderr
+
+
+def test_compare_by_and_sort(run: Run) -> None:
+    data = run.json("compare", "ms", "--by", "company")
+    assert data["rows"][0]["value"] == "microsoft"
+    rows = run.json("compare", "amazon", "apple", "google", "meta", "ibm", "--sort", "median")[
+        "rows"
+    ]
+    medians = [row["median"] for row in rows if row["median"] is not None]
+    assert medians == sorted(medians, reverse=True)
+    assert rows[-1]["label"] == "IBM", "a row without figure sorts last"
+    bad = run("compare", "amazon", "--by", "galaxy")
+    assert bad.exit_code == 2 and "unknown dimension 'galaxy'" in bad.stderr
+
+
+def test_compare_csv_one_line_per_row(run: Run) -> None:
+    result = run("compare", "amazon", "apple", "google", "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["label"] for r in rows] == ["Amazon", "Apple", "Google"]
+    assert all(r["dimension"] == "company" for r in rows)
+
+
+def test_factors_lists_dimensions_and_values(run: Run, catalog: Catalog) -> None:
+    dimensions = run.json("factors")
+    assert {d["dimension"] for d in dimensions} >= {"city", "company", "level", "skill"}
+    cities = run.json("factors", "city")
+    sf = next(c for c in cities if c["key"] == "san-francisco")
+    assert sf["multiplier"] == pytest.approx(
+        make_factor(catalog, "city", "san-francisco").multiplier, abs=1e-4
+    )
+    assert "sf" in sf["aliases"] and sf["sources"] == ["s004"]
+    seattle = next(c for c in cities if c["key"] == "seattle")
+    assert seattle["multiplier"] is None and seattle["status"] == "no figure"
+    levels = run.json("factors", "levels")
+    assert [lv["key"] for lv in levels][:3] == ["entry", "mid", "senior"]
+    rows = list(csv.DictReader(io.StringIO(run("factors", "company", "-f", "csv").stdout)))
+    assert {r["key"] for r in rows} >= {"amazon", "microsoft"}
+    bad = run("factors", "citty")
+    assert bad.exit_code == 2 and "did you mean 'city'?" in bad.stderr
+
+
+def test_explain_chain_can_be_redone_by_hand(run: Run) -> None:
+    data = run.json("explain", "--years", "3", "--city", "SF", "--cert", "aws")
+    product = data["baseline"]["median"]
+    for factor in data["factors"]:
+        if factor["status"] == "applied":
+            product *= factor["multiplier"]
+    assert product == pytest.approx(data["median"], rel=1e-3)
+    steps = data["steps"]
+    assert steps[0]["kind"] == "baseline" and steps[-1]["kind"] == "result"
+    assert any("exp(" in line for line in steps[-1]["lines"])
+    quotes = {f["quote"] for step in steps for f in step["figures"]}
+    assert "| San Francisco | $170,000 |" in quotes
+    sigma = math.sqrt(
+        data["baseline"]["sigma_within"] ** 2
+        + data["baseline"]["sigma_between"] ** 2
+        + sum(f["sigma_between"] ** 2 for f in data["factors"] if f["status"] == "applied")
+    )
+    assert sigma == pytest.approx(data["sigma"], abs=1e-3)
+
+
+def test_explain_table_and_csv(run: Run) -> None:
+    table = run("explain", "--company", "amazon")
+    assert table.exit_code == 0
+    assert "Amazon leads the pack" in table.stdout and "Result" in table.stdout
+    rows = list(csv.DictReader(io.StringIO(run("explain", "--level", "entry", "-f", "csv").stdout)))
+    assert rows[0]["kind"] == "baseline" and rows[-1]["kind"] == "result"
