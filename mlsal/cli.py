@@ -444,6 +444,7 @@ def factors(
 
     try:
         catalog = load()
+        columns: tuple[str, ...]
         if dimension is None:
             data = listing.dimensions_data(catalog)
             columns = listing.DIMENSION_COLUMNS

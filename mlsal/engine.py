@@ -14,7 +14,7 @@ from dataclasses import replace
 from mlsal.catalog import Catalog
 from mlsal.distribution import center_of_figure, quantile, spread_of_figure
 from mlsal.errors import UsageError
-from mlsal.profile import DEFAULT_ROLE, Profile
+from mlsal.profile import DEFAULT_ROLE, LIST_FIELDS, NAMED_FIELDS, Profile
 from mlsal.result import Band, Estimate, Factor, FigureUsed, SourceInfo, SourceView
 from mlsal.schema import CENTRAL_FIGURES, Fact
 
@@ -460,7 +460,22 @@ def estimate(catalog: Catalog, profile: Profile) -> Estimate:
         sources=[_source_info(catalog, s) for s in source_ids],
         warnings=warnings,
         notes=notes,
+        labels=profile_labels(catalog, replace(profile, level=level)),
     )
+
+
+def profile_labels(catalog: Catalog, profile: Profile) -> dict[str, str]:
+    """How each given input reads to a person: 'San Francisco', not 'san-francisco'."""
+    labels: dict[str, str] = {}
+    for name, dimension in NAMED_FIELDS.items():
+        key = getattr(profile, name)
+        if key is not None:
+            labels[name] = catalog.label(dimension, key)
+    for name, dimension in LIST_FIELDS.items():
+        keys = getattr(profile, name)
+        if keys:
+            labels[name] = ", ".join(catalog.label(dimension, key) for key in keys)
+    return labels
 
 
 def _cited_sources(band: Band, factors: list[Factor]) -> list[str]:

@@ -87,6 +87,7 @@ class Estimate:
     sources: list[SourceInfo]
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # profile field -> what users read
 
     @property
     def applied_factors(self) -> list[Factor]:

@@ -34,18 +34,18 @@ def cite(ids: Sequence[str], numbers: dict[str, int]) -> str:
 def profile_line(estimate: Estimate, skip: str | None = None) -> str:
     """The profile in one line; `skip` leaves out the field a comparison varies."""
     p = estimate.profile
+    labels = estimate.labels
     parts = []
     if p.level and skip != "level":
         years = f" ({p.years:g} years)" if p.years is not None else ""
-        parts.append(f"level {p.level}{years}")
+        parts.append(f"{labels.get('level', p.level)}{years}")
     for name in ("role", "city", "country", "industry", "education", "company", "company_size"):
         value = getattr(p, name)
         if value and name != skip and not (name == "country" and skip == "city"):
-            parts.append(f"{name.replace('_', ' ')} {value}")
-    if p.skills and skip != "skills":
-        parts.append("skills " + ", ".join(p.skills))
-    if p.certifications and skip != "certifications":
-        parts.append("certifications " + ", ".join(p.certifications))
+            parts.append(labels.get(name, value))
+    for name in ("skills", "certifications"):
+        if getattr(p, name) and skip != name:
+            parts.append(labels[name])
     return " · ".join(parts) or "all levels, US"
 
 
@@ -87,7 +87,7 @@ def steps_table(estimate: Estimate, numbers: dict[str, int]) -> Table:
         if factor.applied and factor.raw_multiplier is not None:
             count = len(factor.views)
             note = (
-                f"{count} source{'s' if count > 1 else ''} say ×{factor.raw_multiplier:.3f}; "
+                f"{count} source{'s say' if count > 1 else ' says'} ×{factor.raw_multiplier:.3f}; "
                 "shrunk toward ×1 as evidence is thin"
             )
         table.add_row(
