@@ -42,6 +42,8 @@ DIMENSION_LISTS = {
     "certifications": "certification",
 }
 
+KNOWN_SHOWN = 12  # values listed when nothing is close to what was typed
+
 # Facts whose `value` names a value of another dimension's list.
 VALUE_LIST_OF = {"level_years": "level"}
 
@@ -87,7 +89,7 @@ class Catalog:
         for dimension, values in self.values.items():
             table = names.setdefault(dimension, {})
             for value in values:
-                for name in (value.key, value.label, *value.aliases):
+                for name in value.names:
                     table.setdefault(normalize(name), value.key)
         return names
 
@@ -112,7 +114,7 @@ class Catalog:
         by_name: dict[str, tuple[str, str]] = {}
         for dimension in dimensions:
             for value in self.values[dimension]:
-                for name in (value.label, value.key, *value.aliases):
+                for name in value.names:
                     by_name.setdefault(name, (dimension, value.key))
         found: list[tuple[str, str]] = []
         for name in nearest(text, list(by_name), limit=limit * 3):
@@ -128,7 +130,10 @@ class Catalog:
         spoken = dimension.replace("_", " ")
         suggestions = self.suggestions(text, [dimension])
         if not suggestions:
-            known = ", ".join(v.key for v in self.values[dimension])
+            keys = [v.key for v in self.values[dimension]]
+            known = ", ".join(keys[:KNOWN_SHOWN])
+            if len(keys) > KNOWN_SHOWN:
+                known += f", … ('mlsal factors {dimension}' lists all {len(keys)})"
             raise UsageError(f"unknown {spoken} '{text}'; known: {known}")
         raise UsageError(f"unknown {spoken} '{text}'{did_you_mean(suggestions)}")
 
@@ -248,6 +253,7 @@ class _Loader:
                 self.values = {
                     DIMENSION_LISTS[name]: getattr(dimensions, name) for name in DIMENSION_LISTS
                 }
+                self.values["company"] = self.load_companies(directory / "companies.toml")
         path = directory / "method.toml"
         raw = self.read_toml(path)
         if raw is not None:
@@ -260,6 +266,20 @@ class _Loader:
                     item = self.validate(Excluded, entry, str(path), f"excluded[{index}]")
                     if item is not None:
                         self.excluded.append(item)
+
+    def load_companies(self, path: Path) -> list[DimensionValue]:
+        raw = self.read_toml(path)
+        companies: list[DimensionValue] = []
+        if raw is None:
+            return companies
+        for index, entry in enumerate(_entries(raw, "companies", path, self)):
+            name = f"companies[{index}]"
+            if isinstance(entry, dict) and isinstance(entry.get("key"), str):
+                name += f" '{entry['key']}'"
+            company = self.validate(DimensionValue, entry, str(path), name)
+            if company is not None:
+                companies.append(company)
+        return companies
 
     def build(self) -> Catalog | None:
         if self.values is None or self.method is None:
@@ -288,11 +308,11 @@ class _Loader:
             seen: dict[str, str] = {}
             for value in values:
                 entry = f"{dimension} '{value.key}'"
-                for name in (value.key, value.label, *value.aliases):
+                for name in value.names:
                     owner = seen.setdefault(normalize(name), value.key)
                     if owner != value.key:
                         self.problem(
-                            "dimensions.toml",
+                            "companies.toml" if dimension == "company" else "dimensions.toml",
                             entry,
                             f"aliases: '{name}' already names {dimension} '{owner}'",
                         )

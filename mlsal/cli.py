@@ -2,11 +2,15 @@
 
 Data goes to stdout, warnings and errors to stderr. Exit codes: 0 success, 1 broken data
 (or a failed run), 2 bad input. Usage errors are one line; only a bug shows a traceback.
+Heavy modules (pydantic, rich) are imported inside the commands that need them.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -20,6 +24,8 @@ from mlsal.errors import DataError, MlsalError
 if TYPE_CHECKING:
     from mlsal.catalog import Catalog
     from mlsal.profile import Profile
+else:
+    Profile = Any  # imported lazily, in the commands; the name keeps signatures evaluable
 
 
 PIPED_WIDTH = 120  # columns of a table written to a pipe or a file
@@ -64,25 +70,16 @@ app = typer.Typer(
 )
 
 
-def fail(error: MlsalError) -> NoReturn:
-    if isinstance(error, DataError):
-        for problem in error.problems:
-            typer.echo(f"error: {problem}", err=True)
-    else:
-        typer.echo(f"error: {error}", err=True)
-    raise typer.Exit(error.exit_code) from None
+class Settings:
+    """Options given before the command, read by every command."""
+
+    data_dirs: list[Path] = []
 
 
 def version_callback(value: bool) -> None:
     if value:
         typer.echo(f"mlsal {__version__}")
         raise typer.Exit()
-
-
-class Settings:
-    """Options given before the command, read by every command."""
-
-    data_dirs: list[Path] = []
 
 
 @app.callback()
@@ -106,81 +103,17 @@ def root(
     Settings.data_dirs = list(data_dir or [])
 
 
-# Options shared by every command that estimates a profile.
-YearsOption = Annotated[
-    float | None, typer.Option("--years", "-y", help="Years of experience (0 to 60).")
-]
-LevelOption = Annotated[
-    str | None, typer.Option("--level", "-l", help="entry, mid, senior, staff or principal.")
-]
-CityOption = Annotated[str | None, typer.Option("--city", help="City, e.g. SF, NYC, London.")]
-CountryOption = Annotated[str | None, typer.Option("--country", help="Country, e.g. US, UK.")]
-IndustryOption = Annotated[
-    str | None, typer.Option("--industry", help="Industry, e.g. finance, healthcare.")
-]
-EducationOption = Annotated[
-    str | None, typer.Option("--education", help="bachelors, masters or phd.")
-]
-CompanyOption = Annotated[
-    str | None, typer.Option("--company", help="Employer, e.g. amazon, google, meta.")
-]
-CompanySizeOption = Annotated[
-    str | None, typer.Option("--company-size", help="startup, mid-size or large.")
-]
-RoleOption = Annotated[
-    str,
-    typer.Option(
-        "--role",
-        help="ml-engineer, data-scientist, research-scientist, ai-engineer or data-engineer.",
-    ),
-]
-SkillOption = Annotated[
-    list[str] | None,
-    typer.Option("--skill", help="A skill, e.g. nlp (repeat, or separate with commas)."),
-]
-CertOption = Annotated[
-    list[str] | None,
-    typer.Option("--cert", help="A certification, e.g. aws (repeat, or separate with commas)."),
-]
-FormatOption = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
-]
+# ---------------------------------------------------------------------------------------
+# Output
 
 
-def make_profile(
-    years: float | None,
-    level: str | None,
-    city: str | None,
-    country: str | None,
-    industry: str | None,
-    education: str | None,
-    company: str | None,
-    company_size: str | None,
-    role: str,
-    skills: list[str] | None,
-    certifications: list[str] | None,
-) -> Profile:
-    from mlsal.profile import Profile
-
-    return Profile(
-        years=years,
-        level=level,
-        city=city,
-        country=country,
-        industry=industry,
-        education=education,
-        company=company,
-        company_size=company_size,
-        role=role,
-        skills=tuple(skills or ()),
-        certifications=tuple(certifications or ()),
-    )
-
-
-def load() -> Catalog:
-    from mlsal.catalog import load_catalog
-
-    return load_catalog(Settings.data_dirs)
+def fail(error: MlsalError) -> NoReturn:
+    if isinstance(error, DataError):
+        for problem in error.problems:
+            typer.echo(f"error: {problem}", err=True)
+    else:
+        typer.echo(f"error: {error}", err=True)
+    raise typer.Exit(error.exit_code) from None
 
 
 def print_warnings(warnings: list[str]) -> None:
@@ -200,19 +133,208 @@ def print_renderable(renderable: Any) -> None:
     console.print(renderable)
 
 
+def emit(
+    output_format: OutputFormat,
+    data: Callable[[], Any],
+    csv_text: Callable[[], str],
+    table: Callable[[], Any],
+    warnings: list[str] | None = None,
+) -> None:
+    """Print one result in the chosen format. JSON carries its warnings inside; the other
+    formats print them on stderr."""
+    if output_format is OutputFormat.json:
+        from mlsal.render.json_text import to_json
+
+        typer.echo(to_json(data()))
+        return
+    print_warnings(warnings or [])
+    if output_format is OutputFormat.csv:
+        typer.echo(csv_text(), nl=False)
+    else:
+        print_renderable(table())
+
+
+def load() -> Catalog:
+    from mlsal.catalog import load_catalog
+
+    return load_catalog(Settings.data_dirs)
+
+
+# ---------------------------------------------------------------------------------------
+# The profile options every estimating command shares
+
+
+def _option(kind: Any, *names: str, metavar: str, help: str) -> Any:
+    return Annotated[kind, typer.Option(*names, metavar=metavar, help=help)]
+
+
+PROFILE_OPTIONS: list[tuple[str, Any, Any]] = [
+    (
+        "years",
+        _option(float | None, "--years", "-y", metavar="N", help="Years of experience (0 to 60)."),
+        None,
+    ),
+    (
+        "level",
+        _option(
+            str | None,
+            "--level",
+            "-l",
+            metavar="LEVEL",
+            help="entry, mid, senior, staff or principal.",
+        ),
+        None,
+    ),
+    (
+        "city",
+        _option(str | None, "--city", metavar="CITY", help="City, e.g. SF, NYC, Seattle, London."),
+        None,
+    ),
+    (
+        "country",
+        _option(str | None, "--country", metavar="COUNTRY", help="Country, e.g. US, UK, Germany."),
+        None,
+    ),
+    (
+        "industry",
+        _option(
+            str | None, "--industry", metavar="INDUSTRY", help="Industry, e.g. finance, healthcare."
+        ),
+        None,
+    ),
+    (
+        "education",
+        _option(str | None, "--education", metavar="DEGREE", help="bachelors, masters or phd."),
+        None,
+    ),
+    (
+        "company",
+        _option(
+            str | None, "--company", metavar="COMPANY", help="Employer, e.g. amazon, nvidia, ibm."
+        ),
+        None,
+    ),
+    (
+        "company_size",
+        _option(str | None, "--company-size", metavar="SIZE", help="startup, mid-size or large."),
+        None,
+    ),
+    (
+        "role",
+        _option(
+            str,
+            "--role",
+            metavar="ROLE",
+            help="ml-engineer, data-scientist, research-scientist, ai-engineer or data-engineer.",
+        ),
+        "ml-engineer",
+    ),
+    (
+        "skill",
+        _option(
+            list[str] | None,
+            "--skill",
+            metavar="SKILL",
+            help="A skill, e.g. nlp (repeat, or separate with commas).",
+        ),
+        None,
+    ),
+    (
+        "cert",
+        _option(
+            list[str] | None,
+            "--cert",
+            metavar="CERT",
+            help="A certification, e.g. aws (repeat, or separate with commas).",
+        ),
+        None,
+    ),
+    (
+        "as_of",
+        _option(
+            int | None,
+            "--as-of",
+            metavar="YEAR",
+            help="Give figures in dollars of this year (default: the latest CPI year).",
+        ),
+        None,
+    ),
+]
+
+
+def profile_command(func: Callable[..., None]) -> Callable[..., None]:
+    """Give a command the profile options; it receives them as one `profile` argument."""
+    signature = inspect.signature(func, eval_str=True)
+    own = [p for p in signature.parameters.values() if p.name != "profile"]
+    shared = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+        for name, kind, default in PROFILE_OPTIONS
+    ]
+
+    @functools.wraps(func)
+    def command(**options: Any) -> None:
+        profile = make_profile({name: options.pop(name) for name, _, _ in PROFILE_OPTIONS})
+        func(profile=profile, **options)
+
+    command.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[
+            *(
+                p
+                for p in own
+                if p.kind is not inspect.Parameter.KEYWORD_ONLY
+                and p.default is inspect.Parameter.empty
+            ),
+            *shared,
+            *(
+                p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+                for p in own
+                if p.default is not inspect.Parameter.empty
+            ),
+        ]
+    )
+    command.__annotations__ = {p.name: p.annotation for p in (*own, *shared)}
+    return command
+
+
+def make_profile(options: dict[str, Any]) -> Profile:
+    from mlsal.profile import Profile
+
+    return Profile(
+        years=options["years"],
+        level=options["level"],
+        city=options["city"],
+        country=options["country"],
+        industry=options["industry"],
+        education=options["education"],
+        company=options["company"],
+        company_size=options["company_size"],
+        role=options["role"],
+        skills=tuple(options["skill"] or ()),
+        certifications=tuple(options["cert"] or ()),
+        as_of=options["as_of"],
+    )
+
+
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+RealOption = Annotated[
+    bool,
+    typer.Option(
+        "--real", help="Also show what the pay buys at US-average prices (BEA price parities)."
+    ),
+]
+
+
+# ---------------------------------------------------------------------------------------
+# Commands
+
+
 @app.command()
+@profile_command
 def estimate(
-    years: YearsOption = None,
-    level: LevelOption = None,
-    city: CityOption = None,
-    country: CountryOption = None,
-    industry: IndustryOption = None,
-    education: EducationOption = None,
-    company: CompanyOption = None,
-    company_size: CompanySizeOption = None,
-    role: RoleOption = "ml-engineer",
-    skill: SkillOption = None,
-    cert: CertOption = None,
+    profile: Profile,
+    real: RealOption = False,
     output_format: FormatOption = OutputFormat.table,
 ) -> None:
     """Estimate low / median / high annual pay for a profile, with its sources.
@@ -224,88 +346,42 @@ def estimate(
 
     try:
         catalog = load()
-        profile = resolve_profile(
-            make_profile(
-                years,
-                level,
-                city,
-                country,
-                industry,
-                education,
-                company,
-                company_size,
-                role,
-                skill,
-                cert,
-            ),
-            catalog,
-        )
-        result = run_estimate(catalog, profile)
+        result = run_estimate(catalog, resolve_profile(profile, catalog))
     except MlsalError as error:
         fail(error)
-    if output_format is OutputFormat.json:
-        from mlsal.render.json_text import to_json
+    warnings = list(result.warnings)
+    if real and result.purchasing_power is None:
+        warnings.append(no_price_parity(result.labels.get("city")))
 
-        typer.echo(to_json(result.to_dict()))
-    elif output_format is OutputFormat.csv:
-        from mlsal.render.csv_text import estimates_csv
-
-        print_warnings(result.warnings)
-        typer.echo(estimates_csv([result]), nl=False)
-    else:
+    def table() -> Any:
         from mlsal.render.table import render_estimate
 
-        print_warnings(result.warnings)
-        print_renderable(render_estimate(result))
+        return render_estimate(result, real=real)
+
+    def csv_text() -> str:
+        from mlsal.render.csv_text import estimates_csv
+
+        return estimates_csv([result])
+
+    emit(output_format, result.to_dict, csv_text, table, warnings)
+
+
+def no_price_parity(city: str | None) -> str:
+    if city is None:
+        return "--real needs a US --city: without one, pay is at US-average prices already"
+    return f"no price parity for {city}: BEA's price parities cover US metro areas only"
 
 
 @app.command()
-def sources(
-    source_id: Annotated[
-        str | None, typer.Argument(metavar="[ID]", help="A source id: list its facts.")
-    ] = None,
-    output_format: FormatOption = OutputFormat.table,
-) -> None:
-    """List the sources, or one source's facts with their verbatim quotes.
-
-    Example: mlsal sources s004 --format json
-    """
-    from mlsal import listing
-
-    try:
-        catalog = load()
-        if source_id is None:
-            data: Any = listing.sources_data(catalog)
-        else:
-            data = listing.source_data(catalog, source_id)
-    except MlsalError as error:
-        fail(error)
-    if output_format is OutputFormat.json:
-        from mlsal.render.json_text import to_json
-
-        typer.echo(to_json(data))
-    elif output_format is OutputFormat.csv:
-        from mlsal.render.csv_text import to_csv
-
-        header, rows = (
-            listing.sources_rows(data) if source_id is None else listing.facts_rows(data["facts"])
-        )
-        typer.echo(to_csv(header, rows), nl=False)
-    else:
-        from mlsal.render import listing_tables
-
-        print_renderable(
-            listing_tables.sources_table(data)
-            if source_id is None
-            else listing_tables.source_facts_table(data)
-        )
-
-
-@app.command()
+@profile_command
 def compare(
+    profile: Profile,
     values: Annotated[
         list[str],
-        typer.Argument(help="Values of one dimension: companies, cities, levels, industries…"),
+        typer.Argument(
+            metavar="VALUE...",
+            help="Values of one dimension: companies, cities, levels, industries…",
+        ),
     ],
     by: Annotated[
         str | None,
@@ -314,17 +390,7 @@ def compare(
     sort: Annotated[
         str | None, typer.Option("--sort", help="Order rows by median, low, high or label.")
     ] = None,
-    years: YearsOption = None,
-    level: LevelOption = None,
-    city: CityOption = None,
-    country: CountryOption = None,
-    industry: IndustryOption = None,
-    education: EducationOption = None,
-    company: CompanyOption = None,
-    company_size: CompanySizeOption = None,
-    role: RoleOption = "ml-engineer",
-    skill: SkillOption = None,
-    cert: CertOption = None,
+    real: RealOption = False,
     output_format: FormatOption = OutputFormat.table,
 ) -> None:
     """Estimate the same profile once per company, city, level… and show them side by side.
@@ -334,54 +400,26 @@ def compare(
     from mlsal.compare import compare as run_compare
 
     try:
-        catalog = load()
-        profile = make_profile(
-            years,
-            level,
-            city,
-            country,
-            industry,
-            education,
-            company,
-            company_size,
-            role,
-            skill,
-            cert,
-        )
-        comparison = run_compare(catalog, values, profile, by=by, sort=sort)
+        comparison = run_compare(load(), values, profile, by=by, sort=sort)
     except MlsalError as error:
         fail(error)
-    if output_format is OutputFormat.json:
-        from mlsal.render.json_text import to_json
 
-        typer.echo(to_json(comparison.to_dict()))
-        return
-    print_warnings(comparison.warnings)
-    if output_format is OutputFormat.csv:
-        from mlsal.render.csv_text import comparison_csv
-
-        typer.echo(comparison_csv(comparison), nl=False)
-    else:
+    def table() -> Any:
         from mlsal.render.compare_table import render_comparison
 
-        print_renderable(render_comparison(comparison))
+        return render_comparison(comparison, real=real)
+
+    def csv_text() -> str:
+        from mlsal.render.csv_text import comparison_csv
+
+        return comparison_csv(comparison)
+
+    emit(output_format, comparison.to_dict, csv_text, table, comparison.warnings)
 
 
 @app.command()
-def explain(
-    years: YearsOption = None,
-    level: LevelOption = None,
-    city: CityOption = None,
-    country: CountryOption = None,
-    industry: IndustryOption = None,
-    education: EducationOption = None,
-    company: CompanyOption = None,
-    company_size: CompanySizeOption = None,
-    role: RoleOption = "ml-engineer",
-    skill: SkillOption = None,
-    cert: CertOption = None,
-    output_format: FormatOption = OutputFormat.table,
-) -> None:
+@profile_command
+def explain(profile: Profile, output_format: FormatOption = OutputFormat.table) -> None:
     """Show the calculation behind an estimate, step by step, with every figure's quote.
 
     Example: mlsal explain --years 3 --city SF
@@ -392,40 +430,25 @@ def explain(
 
     try:
         catalog = load()
-        profile = resolve_profile(
-            make_profile(
-                years,
-                level,
-                city,
-                country,
-                industry,
-                education,
-                company,
-                company_size,
-                role,
-                skill,
-                cert,
-            ),
-            catalog,
-        )
-        result = run_estimate(catalog, profile)
+        result = run_estimate(catalog, resolve_profile(profile, catalog))
     except MlsalError as error:
         fail(error)
     steps = explain_steps(result, catalog.method.factors.prior_weight)
-    if output_format is OutputFormat.json:
-        from mlsal.render.json_text import to_json
 
-        typer.echo(to_json({**result.to_dict(), "steps": [s.to_dict() for s in steps]}))
-        return
-    print_warnings(result.warnings)
-    if output_format is OutputFormat.csv:
-        from mlsal.render.csv_text import steps_csv
-
-        typer.echo(steps_csv(steps), nl=False)
-    else:
+    def table() -> Any:
         from mlsal.render.explain_text import render_steps
 
-        print_renderable(render_steps(result, steps))
+        return render_steps(result, steps)
+
+    def csv_text() -> str:
+        from mlsal.render.csv_text import steps_csv
+
+        return steps_csv(steps)
+
+    def data() -> Any:
+        return {**result.to_dict(), "steps": [s.to_dict() for s in steps]}
+
+    emit(output_format, data, csv_text, table, result.warnings)
 
 
 @app.command()
@@ -457,22 +480,59 @@ def factors(
             columns = listing.LEVEL_COLUMNS if dimension == "level" else listing.FACTOR_COLUMNS
     except MlsalError as error:
         fail(error)
-    if output_format is OutputFormat.json:
-        from mlsal.render.json_text import to_json
 
-        typer.echo(to_json(data))
-    elif output_format is OutputFormat.csv:
-        from mlsal.render.csv_text import to_csv
-
-        typer.echo(to_csv(*listing.table_rows(columns, data)), nl=False)
-    else:
+    def table() -> Any:
         from mlsal.render import listing_tables
 
-        print_renderable(
-            listing_tables.dimensions_table(data)
-            if dimension is None
-            else listing_tables.factor_values_table(dimension, data)
-        )
+        if dimension is None:
+            return listing_tables.dimensions_table(data)
+        return listing_tables.factor_values_table(dimension, data)
+
+    def csv_text() -> str:
+        from mlsal.render.csv_text import to_csv
+
+        return to_csv(*listing.table_rows(columns, data))
+
+    emit(output_format, lambda: data, csv_text, table)
+
+
+@app.command()
+def sources(
+    source_id: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="A source id: list its facts.")
+    ] = None,
+    output_format: FormatOption = OutputFormat.table,
+) -> None:
+    """List the sources, or one source's facts with their verbatim quotes.
+
+    Example: mlsal sources s004 --format json
+    """
+    from mlsal import listing
+
+    try:
+        catalog = load()
+        if source_id is None:
+            data: Any = listing.sources_data(catalog)
+        else:
+            data = listing.source_data(catalog, source_id)
+    except MlsalError as error:
+        fail(error)
+
+    def table() -> Any:
+        from mlsal.render import listing_tables
+
+        if source_id is None:
+            return listing_tables.sources_table(data)
+        return listing_tables.source_facts_table(data)
+
+    def csv_text() -> str:
+        from mlsal.render.csv_text import to_csv
+
+        if source_id is None:
+            return to_csv(*listing.sources_rows(data))
+        return to_csv(*listing.facts_rows(data["facts"]))
+
+    emit(output_format, lambda: data, csv_text, table)
 
 
 def main() -> None:

@@ -169,6 +169,7 @@ def compare(
         resolved = resolve_profile(replace(profile, **{field: setting}), catalog)
         result = estimate(catalog, resolved)
         rows.append(_row(catalog, dimension, key, result))
+        warnings.extend(flag for flag in result.flags if flag not in warnings)
     if sort is not None:
         rows = _sorted(rows, sort)
     _fill_changes(rows)

@@ -11,11 +11,21 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 
+from mlsal.aging import aging_factor, check_as_of, figure_year
 from mlsal.catalog import Catalog
 from mlsal.distribution import center_of_figure, quantile, spread_of_figure
 from mlsal.errors import UsageError
 from mlsal.profile import DEFAULT_ROLE, LIST_FIELDS, NAMED_FIELDS, Profile
-from mlsal.result import Band, Estimate, Factor, FigureUsed, SourceInfo, SourceView
+from mlsal.result import (
+    Band,
+    Estimate,
+    Factor,
+    FigureUsed,
+    OccupationReference,
+    PurchasingPower,
+    SourceInfo,
+    SourceView,
+)
 from mlsal.schema import CENTRAL_FIGURES, Fact
 
 LEVEL_ORDER_KEY = "level"
@@ -87,12 +97,17 @@ def source_weight(catalog: Catalog, facts: Iterable[Fact]) -> float:
     weights = catalog.method.weights
     counts = [f.n for f in facts if f.n is not None]
     if counts:
-        return max(counts) / weights.records_per_article
+        return sum(counts) / weights.records_per_article
     return weights.article
 
 
-def _log_mean(values: list[float]) -> float:
-    return math.exp(sum(math.log(v) for v in values) / len(values))
+def _log_mean(values: list[float], counts: list[int | None] | None = None) -> float:
+    """Geometric mean; weighted by the records behind each value when all have a count."""
+    weights = [float(c) if c else 0.0 for c in counts] if counts else []
+    if not weights or not all(weights):
+        weights = [1.0] * len(values)
+    total = sum(weights)
+    return math.exp(sum(w * math.log(v) for w, v in zip(weights, values, strict=True)) / total)
 
 
 def _weighted_log_stats(views: list[SourceView]) -> tuple[float, float]:
@@ -103,8 +118,8 @@ def _weighted_log_stats(views: list[SourceView]) -> tuple[float, float]:
     return mean, math.sqrt(variance)
 
 
-def band_views(catalog: Catalog, facts: list[Fact]) -> list[SourceView]:
-    """One view per source of the figures that say where pay lies in a cell."""
+def band_views(catalog: Catalog, facts: list[Fact], as_of: int) -> list[SourceView]:
+    """One view per source of the figures that say where pay lies in a cell, in as_of dollars."""
     method = catalog.method
     percentiles = (method.pay_range.low_percentile, method.pay_range.high_percentile)
     by_source: dict[str, list[Fact]] = defaultdict(list)
@@ -113,21 +128,38 @@ def band_views(catalog: Catalog, facts: list[Fact]) -> list[SourceView]:
             by_source[fact.source].append(fact)
     views = []
     for source, group in sorted(by_source.items()):
-        centers = [center_of_figure(f) or 0.0 for f in group]
+        centers = [
+            (center_of_figure(f) or 0.0) * aging_factor(catalog, figure_year(catalog, f), as_of)
+            for f in group
+        ]
         spreads = [s for f in group if (s := spread_of_figure(f, *percentiles)) is not None]
         views.append(
             SourceView(
                 source=source,
-                value=_log_mean(centers),
+                value=_log_mean(centers, [f.n for f in group]),
                 weight=source_weight(catalog, group),
                 spread=sum(spreads) / len(spreads) if spreads else None,
+                records=sum(f.n or 0 for f in group),
                 figures=tuple(
-                    FigureUsed(f.id, f.quote, describe_figure(f, percentiles), c)
+                    FigureUsed(f.id, f.quote, _aged(catalog, f, as_of, percentiles), c)
                     for f, c in zip(group, centers, strict=True)
                 ),
             )
         )
     return views
+
+
+def _aged(catalog: Catalog, fact: Fact, as_of: int, percentiles: tuple[int, int]) -> str:
+    """How a figure was read, and how it was brought to as_of dollars."""
+    detail = describe_figure(fact, percentiles)
+    year = figure_year(catalog, fact)
+    if year is None:
+        return f"{detail}; year not stated, not aged"
+    factor = aging_factor(catalog, year, as_of)
+    if factor == 1.0:
+        return f"{detail} ({year})"
+    center = (center_of_figure(fact) or 0.0) * factor
+    return f"{detail} ({year}); ×{factor:.4f} by CPI-U to {as_of}: {_dollars(center)}"
 
 
 def _within_spread(views: list[SourceView]) -> float | None:
@@ -150,12 +182,12 @@ def level_facts(catalog: Catalog, level: str) -> list[Fact]:
     return facts
 
 
-def pooled_within_spread(catalog: Catalog) -> float:
+def pooled_within_spread(catalog: Catalog, as_of: int) -> float:
     """The spread implied by every level's ranges: the fallback for a cell with no range."""
     views = [
         view
         for level in catalog.values["level"]
-        for view in band_views(catalog, level_facts(catalog, level.key))
+        for view in band_views(catalog, level_facts(catalog, level.key), as_of)
     ]
     spread = _within_spread(views)
     if spread is None:
@@ -163,7 +195,7 @@ def pooled_within_spread(catalog: Catalog) -> float:
     return spread
 
 
-def ordered_level_medians(catalog: Catalog) -> dict[str, tuple[float, float, bool]]:
+def ordered_level_medians(catalog: Catalog, as_of: int) -> dict[str, tuple[float, float, bool]]:
     """Each level's combined median, put in order so that a higher level never pays less.
 
     Where sources leave two adjacent levels out of order, the pair is pooled into one
@@ -173,7 +205,7 @@ def ordered_level_medians(catalog: Catalog) -> dict[str, tuple[float, float, boo
     blocks: list[tuple[list[str], float, float]] = []  # (levels, log mean, weight)
     raw: dict[str, float] = {}
     for level in catalog.values["level"]:
-        views = band_views(catalog, level_facts(catalog, level.key))
+        views = band_views(catalog, level_facts(catalog, level.key), as_of)
         if not views:
             continue
         mean, _ = _weighted_log_stats(views)
@@ -191,21 +223,21 @@ def ordered_level_medians(catalog: Catalog) -> dict[str, tuple[float, float, boo
     return result
 
 
-def make_band(catalog: Catalog, level: str | None) -> Band:
+def make_band(catalog: Catalog, level: str | None, as_of: int) -> Band:
     if level is None:
         facts = catalog.facts_for("overall", None)
         label = "Machine Learning Engineer in the USA, all levels"
     else:
         facts = level_facts(catalog, level)
         label = f"{catalog.label('level', level)} Machine Learning Engineer in the USA"
-    views = band_views(catalog, facts)
+    views = band_views(catalog, facts, as_of)
     if not views:
         raise UsageError(f"no sourced figure for level '{level}'")
     mean, between = _weighted_log_stats(views)
     notes: list[str] = []
     within = _within_spread(views)
     if within is None:
-        within = pooled_within_spread(catalog)
+        within = pooled_within_spread(catalog, as_of)
         notes.append(
             "no source gives a range for this cell; its spread is the one all levels' ranges imply"
         )
@@ -214,7 +246,7 @@ def make_band(catalog: Catalog, level: str | None) -> Band:
     median = math.exp(mean)
     ordered = median
     if level is not None:
-        _, ordered, pooled = ordered_level_medians(catalog)[level]
+        _, ordered, pooled = ordered_level_medians(catalog, as_of)[level]
         if pooled:
             notes.append(
                 f"sources put this level's pay ({_dollars(median)}) out of order with an "
@@ -254,10 +286,11 @@ def factor_views(catalog: Catalog, dimension: str, value: str) -> list[SourceVie
         views.append(
             SourceView(
                 source=source,
-                value=_log_mean([ratio for _, ratio, _ in group]),
+                value=_log_mean([ratio for _, ratio, _ in group], [f.n for f, _, _ in group]),
                 weight=source_weight(catalog, [f for f, _, _ in group]),
                 spread=None,
                 figures=figures,
+                records=sum(f.n or 0 for f, _, _ in group),
             )
         )
     return views
@@ -418,7 +451,8 @@ def estimate(catalog: Catalog, profile: Profile) -> Estimate:
                 f"{profile.years:g} years of experience is {by_years} level by the sources' "
                 f"ranges, but --level {level} was given; the level is used"
             )
-    band = make_band(catalog, level)
+    as_of = check_as_of(catalog, profile.as_of)
+    band = make_band(catalog, level, as_of)
     factors = profile_factors(catalog, profile)
 
     log_median = math.log(band.ordered_median)
@@ -439,6 +473,8 @@ def estimate(catalog: Catalog, profile: Profile) -> Estimate:
             notes.append(f'{statement.source}: "{statement.quote}"')
     warnings.extend(band.notes)
 
+    flags = _flags(catalog, factors)
+    warnings.extend(flags)
     sigma = math.sqrt(variance)
     method = catalog.method.band
     median = math.exp(log_median)
@@ -460,7 +496,66 @@ def estimate(catalog: Catalog, profile: Profile) -> Estimate:
         sources=[_source_info(catalog, s) for s in source_ids],
         warnings=warnings,
         notes=notes,
+        flags=flags,
+        caveats=[
+            f"{s}: {catalog.sources[s].caveat}" for s in source_ids if catalog.sources[s].caveat
+        ]
+        + _undated(catalog, band, as_of),
         labels=profile_labels(catalog, replace(profile, level=level)),
+        as_of=as_of,
+        references=occupation_references(catalog, profile.role, as_of),
+        purchasing_power=purchasing_power(catalog, profile.city, low, median, high),
+    )
+
+
+def occupation_references(catalog: Catalog, role: str, as_of: int) -> list[OccupationReference]:
+    """The official wages of the role's closest occupation, in as_of dollars."""
+    soc = catalog.value("role", role).occupation
+    facts = [f for f in catalog.facts_for("occupation", soc)] if soc else []
+    if not facts:
+        return []
+    statistic_of = {"median": "median", "average": "mean"}
+    figures: dict[str, int] = {}
+    year = figure_year(catalog, facts[0])
+    factor = aging_factor(catalog, year, as_of)
+    for fact in facts:
+        name = f"p{fact.percentile}" if fact.figure == "percentile" else statistic_of[fact.figure]
+        figures[name] = round((fact.amount or 0) * factor)
+    order = ["p10", "p25", "median", "mean", "p75", "p90"]
+    return [
+        OccupationReference(
+            soc=soc or "",
+            occupation=facts[0].context or soc or "",
+            source=facts[0].source,
+            period=str(year),
+            figures={k: figures[k] for k in order if k in figures},
+            aging=factor,
+            facts=tuple(f.id for f in facts),
+        )
+    ]
+
+
+def purchasing_power(
+    catalog: Catalog, city: str | None, low: float, median: float, high: float
+) -> PurchasingPower | None:
+    """Pay divided by the metro's price parity (US = 100): what it buys at US-average prices."""
+    if city is None:
+        return None
+    metro = catalog.value("city", city).metro
+    facts = catalog.facts_for("price_parity", str(metro)) if metro is not None else []
+    if not facts or facts[0].index is None:
+        return None
+    fact = facts[0]
+    parity = fact.index or 100.0
+    return PurchasingPower(
+        city=catalog.label("city", city),
+        metro=fact.context or str(metro),
+        price_parity=parity,
+        source=fact.source,
+        fact=fact.id,
+        low=round(low / (parity / 100)),
+        median=round(median / (parity / 100)),
+        high=round(high / (parity / 100)),
     )
 
 
@@ -476,6 +571,37 @@ def profile_labels(catalog: Catalog, profile: Profile) -> dict[str, str]:
         if keys:
             labels[name] = ", ".join(catalog.label(dimension, key) for key in keys)
     return labels
+
+
+def _undated(catalog: Catalog, band: Band, as_of: int) -> list[str]:
+    undated = sorted(
+        {
+            view.source
+            for view in band.views
+            for figure in view.figures
+            if figure_year(catalog, catalog.facts_by_id[figure.fact]) is None
+        }
+    )
+    if not undated:
+        return []
+    return [
+        f"{', '.join(undated)} state no year for their figures: they are used as stated, "
+        f"not brought to {as_of} dollars"
+    ]
+
+
+def _flags(catalog: Catalog, factors: list[Factor]) -> list[str]:
+    """The warnings a source attached to the figures an applied factor rests on."""
+    flags = []
+    for factor in factors:
+        if not factor.applied:
+            continue
+        for view in factor.views:
+            for figure in view.figures:
+                flag = catalog.facts_by_id[figure.fact].flag
+                if flag is not None:
+                    flags.append(f"{factor.label} ({view.source}): {flag}")
+    return flags
 
 
 def _cited_sources(band: Band, factors: list[Factor]) -> list[str]:

@@ -55,7 +55,7 @@ def source_entry(catalog: Catalog, source: Source) -> dict[str, Any]:
 
 
 def sources_data(catalog: Catalog) -> list[dict[str, Any]]:
-    return [source_entry(catalog, s) for s in catalog.sources.values()]
+    return [source_entry(catalog, catalog.sources[i]) for i in sorted(catalog.sources)]
 
 
 def source_data(catalog: Catalog, source_id: str) -> dict[str, Any]:
@@ -130,6 +130,7 @@ def dimensions_data(catalog: Catalog) -> list[dict[str, Any]]:
 
 
 def factor_values_data(catalog: Catalog, dimension: str) -> list[dict[str, Any]]:
+    from mlsal.aging import latest_year
     from mlsal.engine import level_year_ranges, make_factor, ordered_level_medians
 
     if dimension not in DIMENSION_DESCRIPTIONS:
@@ -138,7 +139,7 @@ def factor_values_data(catalog: Catalog, dimension: str) -> list[dict[str, Any]]
         raise UsageError(f"unknown dimension '{dimension}'{hint}{known}")
     rows: list[dict[str, Any]] = []
     if dimension == "level":
-        medians = ordered_level_medians(catalog)
+        medians = ordered_level_medians(catalog, latest_year(catalog))
         years = level_year_ranges(catalog)
         for value in catalog.values["level"]:
             combined, ordered, pooled = medians.get(value.key, (None, None, False))
@@ -172,6 +173,11 @@ def factor_values_data(catalog: Catalog, dimension: str) -> list[dict[str, Any]]
                     None if factor.raw_multiplier is None else round(factor.raw_multiplier, 4)
                 ),
                 "sources": sorted({v.source for v in factor.views}),
+                "source_values": {v.source: round(v.value, 4) for v in factor.views},
+                "records": sum(v.records for v in factor.views),
+                "flags": sorted(
+                    {f.flag for f in catalog.facts_for(dimension, value.key) if f.flag}
+                ),
                 "statements": sorted({f.source for f in statements}),
                 **({"country": value.country} if value.country else {}),
             }
@@ -185,7 +191,17 @@ def _level_sources(catalog: Catalog, level: str) -> list[Fact]:
     return [f for f in level_facts(catalog, level) if f.figure in CENTRAL_FIGURES]
 
 
-FACTOR_COLUMNS = ("key", "label", "status", "multiplier", "raw_multiplier", "sources", "aliases")
+FACTOR_COLUMNS = (
+    "key",
+    "label",
+    "status",
+    "multiplier",
+    "raw_multiplier",
+    "sources",
+    "records",
+    "flags",
+    "aliases",
+)
 LEVEL_COLUMNS = (
     "key",
     "label",

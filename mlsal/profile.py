@@ -6,6 +6,7 @@ import math
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from mlsal.aging import check_as_of
 from mlsal.catalog import Catalog
 from mlsal.errors import UsageError
 
@@ -39,6 +40,7 @@ class Profile:
     role: str = DEFAULT_ROLE
     skills: tuple[str, ...] = ()
     certifications: tuple[str, ...] = ()
+    as_of: int | None = None  # the year whose dollars figures are given in (default: latest)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -61,7 +63,7 @@ def resolve_profile(profile: Profile, catalog: Catalog) -> Profile:
     when city and country contradict each other.
     """
     check_years(profile.years)
-    changes: dict[str, Any] = {}
+    changes: dict[str, Any] = {"as_of": check_as_of(catalog, profile.as_of)}
     for field_name, dimension in NAMED_FIELDS.items():
         text = getattr(profile, field_name)
         if text is not None:

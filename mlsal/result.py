@@ -29,6 +29,7 @@ class SourceView:
     weight: float
     spread: float | None  # log-scale sigma the source's ranges imply, if any
     figures: tuple[FigureUsed, ...]
+    records: int = 0  # individual records behind the view (0 for an article's sentence)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,33 @@ class Factor:
 
 
 @dataclass(frozen=True)
+class OccupationReference:
+    """Official wages of the closest occupation: a labelled proxy, never the estimate itself."""
+
+    soc: str
+    occupation: str
+    source: str
+    period: str
+    figures: dict[str, int]  # statistic (p10, p25, median, mean, p75, p90) -> as_of dollars
+    aging: float  # the CPI factor applied to the published figures
+    facts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PurchasingPower:
+    """What the band buys at US-average prices in the city's metro area."""
+
+    city: str
+    metro: str
+    price_parity: float  # US = 100
+    source: str
+    fact: str
+    low: int
+    median: int
+    high: int
+
+
+@dataclass(frozen=True)
 class SourceInfo:
     id: str
     title: str
@@ -87,7 +115,12 @@ class Estimate:
     sources: list[SourceInfo]
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    caveats: list[str] = field(default_factory=list)  # what the cited sources' figures are not
+    flags: list[str] = field(default_factory=list)  # warnings a source attached to figures used
     labels: dict[str, str] = field(default_factory=dict)  # profile field -> what users read
+    as_of: int = 0  # the year whose dollars every figure is given in
+    references: list[OccupationReference] = field(default_factory=list)
+    purchasing_power: PurchasingPower | None = None
 
     @property
     def applied_factors(self) -> list[Factor]:
@@ -104,6 +137,7 @@ class Estimate:
             "basis": self.basis,
             "currency": "USD",
             "period": "year",
+            "as_of": self.as_of,
             "inputs": self.profile.to_dict(),
             "baseline": {
                 "label": self.band.label,
@@ -143,8 +177,35 @@ class Estimate:
                 }
                 for s in self.sources
             ],
+            "references": [
+                {
+                    "soc": r.soc,
+                    "occupation": r.occupation,
+                    "source": r.source,
+                    "period": r.period,
+                    "aging": round(r.aging, 4),
+                    "figures": r.figures,
+                    "facts": list(r.facts),
+                    "note": "closest official occupation: a proxy, not ML engineers' pay",
+                }
+                for r in self.references
+            ],
+            "real": None
+            if self.purchasing_power is None
+            else {
+                "city": self.purchasing_power.city,
+                "metro": self.purchasing_power.metro,
+                "price_parity": self.purchasing_power.price_parity,
+                "source": self.purchasing_power.source,
+                "fact": self.purchasing_power.fact,
+                "low": self.purchasing_power.low,
+                "median": self.purchasing_power.median,
+                "high": self.purchasing_power.high,
+            },
             "warnings": list(self.warnings),
             "notes": list(self.notes),
+            "caveats": list(self.caveats),
+            "flags": list(self.flags),
         }
 
 
@@ -154,5 +215,6 @@ def _view_dict(view: SourceView, dollars: bool) -> dict[str, Any]:
         "value": round(view.value) if dollars else round(view.value, 4),
         "weight": round(view.weight, 3),
         "spread": None if view.spread is None else round(view.spread, 4),
+        "records": view.records,
         "figures": [{"fact": f.fact, "quote": f.quote, "detail": f.detail} for f in view.figures],
     }

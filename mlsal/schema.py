@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Dimension = Literal[
+    "reference",  # a figure other figures are measured against, never an estimate by itself
     "overall",
     "level",
     "level_years",
@@ -22,6 +23,9 @@ Dimension = Literal[
     "skill",
     "gender",
     "growth",
+    "occupation",  # an official occupation used as a labelled proxy (BLS OEWS)
+    "price_index",  # consumer prices by year, to bring figures to one year (CPI-U)
+    "price_parity",  # price level of a metro area, US = 100, for purchasing power (BEA RPP)
 ]
 
 FigureKind = Literal[
@@ -30,6 +34,8 @@ FigureKind = Literal[
     "average_range",  # a range of averages: only its middle says anything about typical pay
     "pay_range",  # the range salaries vary over, read as stated percentiles of pay
     "percentiles",  # percentiles computed from records, with their count
+    "percentile",  # one percentile of a published distribution (`percentile` says which)
+    "index",  # an index value (`index`), not dollars
     "maximum",  # the most anyone is said to earn
     "increase",  # growth of pay after some years
     "years_range",  # the years of experience a level is said to span
@@ -55,6 +61,7 @@ class Source(Strict):
     year: int | None = Field(default=None, ge=1990, le=2100)
     url: str | None = None
     licence: str | None = None
+    caveat: str | None = None  # shown with every result that uses the source
 
 
 class Fact(Strict):
@@ -74,20 +81,30 @@ class Fact(Strict):
     p75: int | None = Field(default=None, gt=0)
     p90: int | None = Field(default=None, gt=0)
     n: int | None = Field(default=None, gt=0)
+    percentile: int | None = Field(default=None, gt=0, lt=100)
+    index: float | None = Field(default=None, gt=0)
     years_low: int | None = Field(default=None, ge=0, le=60)
     years_high: int | None = Field(default=None, ge=0, le=60)
     basis: Literal["base", "total", "unspecified"] = "unspecified"
     year: int | None = Field(default=None, ge=1990, le=2100)
     reference: str | None = None
     context: str | None = None
-    filter: dict[str, str] | None = None
+    filter: dict[str, str] | None = None  # records: the selection a derived figure is computed over
+    derivation: str | None = None  # how a derived figure was computed from its source
+    flag: str | None = None  # a warning shown whenever the figure is used
     note: str | None = None
 
     @model_validator(mode="after")
     def _figure_has_its_numbers(self) -> Fact:
         kind = self.figure
-        if kind in ("average", "median", "maximum", "increase") and self.amount is None:
+        if kind in ("average", "median", "maximum", "increase", "percentile") and (
+            self.amount is None
+        ):
             raise ValueError(f"a figure of kind '{kind}' needs 'amount'")
+        if kind == "percentile" and self.percentile is None:
+            raise ValueError("a figure of kind 'percentile' needs 'percentile'")
+        if kind == "index" and self.index is None:
+            raise ValueError("a figure of kind 'index' needs 'index'")
         if kind in ("average_range", "pay_range"):
             if self.low is None or self.high is None:
                 raise ValueError(f"a figure of kind '{kind}' needs 'low' and 'high'")
@@ -113,7 +130,10 @@ class Fact(Strict):
         if kind == "statement":
             if not self.values:
                 raise ValueError("a statement needs 'values': the values it speaks of")
-        elif self.dimension not in ("overall", "experience", "growth") and self.value is None:
+        elif (
+            self.dimension not in ("reference", "overall", "experience", "growth", "price_index")
+            and self.value is None
+        ):
             raise ValueError(f"a figure about '{self.dimension}' needs 'value'")
         return self
 
@@ -122,7 +142,15 @@ class DimensionValue(Strict):
     key: str = Field(pattern=NAME_PATTERN)
     label: str = Field(min_length=1)
     aliases: list[str] = Field(default_factory=list)
-    country: str | None = None
+    country: str | None = None  # cities: the country they are in
+    filed_as: list[str] = Field(default_factory=list)  # companies: names as filed in records
+    metro: int | None = None  # cities: BEA GeoFips code of the metro area, for price parities
+    occupation: str | None = None  # roles: closest official occupation (SOC code)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the value answers to: key, label, aliases and names as filed."""
+        return (self.key, self.label, *self.aliases, *self.filed_as)
 
 
 class Dimensions(Strict):
@@ -133,7 +161,7 @@ class Dimensions(Strict):
     industries: list[DimensionValue]
     educations: list[DimensionValue]
     company_sizes: list[DimensionValue]
-    companies: list[DimensionValue]
+    companies: list[DimensionValue] = Field(default_factory=list)  # from companies.toml
     skills: list[DimensionValue]
     certifications: list[DimensionValue]
 

@@ -58,12 +58,12 @@ def test_same_input_same_output(run: Run) -> None:
 
 
 def test_no_figure_is_a_warning_on_stderr(run: Run) -> None:
-    result = run("estimate", "--company", "IBM", "--format", "json")
+    result = run("estimate", "--city", "Seattle", "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert any("IBM" in w for w in data["warnings"])
-    table = run("estimate", "--company", "IBM")
-    assert "no sourced figure for company 'IBM'" in table.stderr
+    assert any("Seattle" in w for w in data["warnings"])
+    table = run("estimate", "--city", "Seattle")
+    assert "no sourced figure for city 'Seattle'" in table.stderr
     assert "no sourced figure" not in table.stdout
 
 
@@ -99,7 +99,7 @@ def test_bad_input_is_one_line_exit_2_and_nothing_on_stdout(
 def test_sources_json_lists_every_fact_with_its_quote(run: Run) -> None:
     data = run.json("sources")
     ids = [s["id"] for s in data]
-    assert ids == sorted(ids) and {"s000", "s001", "s002", "s003", "s004"} <= set(ids)
+    assert ids == sorted(ids) and {"s000", "s001", "s002", "s003", "s004", "aijobs"} <= set(ids)
     amazon = [
         f
         for s in data

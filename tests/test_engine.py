@@ -35,13 +35,20 @@ def test_years_map_to_levels_by_the_stated_ranges(
 
 
 def test_entry_band_combines_each_source_once(catalog: Catalog) -> None:
-    # Each source's entry figures are first combined into one, then sources weigh equally.
+    # Each article's entry figures are first combined into one and weigh 1; records weigh
+    # n / 20 and are brought to the reference year by CPI-U first.
     s001 = math.sqrt(70000 * 132000)
     s003 = geometric_mean([math.sqrt(80000 * 127000), math.sqrt(79998 * 127336)])
     s004 = geometric_mean([80000, 90000])  # "Entry Level" and the "0-2" years median
-    band = make_band(catalog, "entry")
-    assert band.median == pytest.approx(geometric_mean([s001, s003, s004]))
-    assert {v.source for v in band.views} == {"s001", "s003", "s004"}
+    cell = catalog.facts_by_id["aijobs.ml-engineer.US.entry"]
+    cpi = {f.year: f.index for f in catalog.facts if f.dimension == "price_index"}
+    aijobs = cell.p50 * cpi[2025] / cpi[cell.year]  # type: ignore[operator]
+    weights = [1.0, 1.0, 1.0, cell.n / 20]  # type: ignore[operator]
+    logs = [math.log(v) for v in (s001, s003, s004, aijobs)]
+    expected = math.exp(sum(w * x for w, x in zip(weights, logs, strict=True)) / sum(weights))
+    band = make_band(catalog, "entry", 2025)
+    assert band.median == pytest.approx(expected)
+    assert {v.source for v in band.views} == {"aijobs", "s001", "s003", "s004"}
 
 
 def test_factor_is_a_figure_over_its_own_sources_reference(catalog: Catalog) -> None:
@@ -52,24 +59,31 @@ def test_factor_is_a_figure_over_its_own_sources_reference(catalog: Catalog) -> 
 
 
 def test_factors_from_several_sources_are_combined(catalog: Catalog) -> None:
-    factor = make_factor(catalog, "company", "amazon")
-    s001 = 254000 / math.sqrt(78000 * 154000)
-    s003 = 150000 / math.sqrt(111000 * 145000)
-    assert factor.raw_multiplier == pytest.approx(geometric_mean([s001, s003]))
-    assert factor.sigma_between > 0  # the two articles disagree, and that widens the band
+    factor = make_factor(catalog, "company", "google")
+    s001 = 148000 / math.sqrt(78000 * 154000)
+    s003 = 170000 / math.sqrt(111000 * 145000)
+    h1b = catalog.facts_by_id["h1b.rank-005"]  # "5,Google,7649,178184.0"
+    reference = catalog.facts_by_id["h1b.all"]
+    ratios = [s001, s003, h1b.amount / reference.amount]  # type: ignore[operator]
+    weights = [1.0, 1.0, h1b.n / 20]  # type: ignore[operator]
+    expected = math.exp(
+        sum(w * math.log(r) for w, r in zip(weights, ratios, strict=True)) / sum(weights)
+    )
+    assert factor.raw_multiplier == pytest.approx(expected)
+    assert factor.sigma_between > 0  # the sources disagree, and that widens the band
 
 
 def test_levels_never_pay_less_as_they_rise(catalog: Catalog) -> None:
-    ordered = ordered_level_medians(catalog)
+    ordered = ordered_level_medians(catalog, 2025)
     medians = [ordered[level.key][1] for level in catalog.values["level"]]
     assert medians == sorted(medians)
 
 
 def test_missing_figure_warns_and_changes_nothing(catalog: Catalog) -> None:
     plain = run(catalog, level="senior")
-    with_microsoft = run(catalog, level="senior", company="microsoft")
-    assert with_microsoft.median == plain.median
-    assert any("Microsoft" in w for w in with_microsoft.warnings)
+    in_boston = run(catalog, level="senior", city="boston")
+    assert in_boston.median == plain.median
+    assert any("Boston" in w for w in in_boston.warnings)
 
 
 def test_company_figure_replaces_us_city_but_not_abroad(catalog: Catalog) -> None:
@@ -81,11 +95,16 @@ def test_company_figure_replaces_us_city_but_not_abroad(catalog: Catalog) -> Non
     assert city.status == "applied" and city.multiplier < 1
 
 
-def test_city_without_figure_abroad_falls_back_to_its_country(catalog: Catalog) -> None:
-    # London has a figure; a UK profile with no city uses the country's.
+def test_country_factor_combines_article_and_records(catalog: Catalog) -> None:
     result = run(catalog, level="mid", country="UK")
     country = next(f for f in result.factors if f.dimension == "country")
-    assert country.applied and country.raw_multiplier == pytest.approx(140000 / 150000)
+    gb, us = catalog.facts_by_id["aijobs.roles.GB"], catalog.facts_by_id["aijobs.roles.US"]
+    ratios = [140000 / 150000, gb.p50 / us.p50]  # type: ignore[operator]
+    weights = [1.0, gb.n / 20]  # type: ignore[operator]
+    expected = math.exp(
+        sum(w * math.log(r) for w, r in zip(weights, ratios, strict=True)) / sum(weights)
+    )
+    assert country.applied and country.raw_multiplier == pytest.approx(expected)
 
 
 def test_level_wins_over_years_with_a_warning(catalog: Catalog) -> None:

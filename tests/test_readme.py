@@ -2,7 +2,8 @@
 
 Each ```console block in README.md starts with `$ mlsal ...`; the block's remaining lines must
 be exactly what that command prints on stdout (piped, so tables are 120 columns wide).
-To refresh them after a deliberate change:  MLSAL_UPDATE_README=1 python -m pytest tests/test_readme.py
+To refresh them after a deliberate change:
+    MLSAL_UPDATE_README=1 python -m pytest tests/test_readme.py
 """
 
 from __future__ import annotations

@@ -7,7 +7,14 @@ from rich.table import Table
 from rich.text import Text
 
 from mlsal.compare import COMPARABLE, Comparison, Row
-from mlsal.render.table import cite, dollars, profile_line, source_numbers, sources_list
+from mlsal.render.table import (
+    caveats_text,
+    cite,
+    dollars,
+    profile_line,
+    source_numbers,
+    sources_list,
+)
 
 
 def disagreement(row: Row, dimension: str) -> str:
@@ -35,7 +42,7 @@ def change_text(row: Row) -> str:
     return f"{sign}{dollars(abs(row.median_change))} ({sign}{abs(row.median_change_percent):.1f}%)"
 
 
-def render_comparison(comparison: Comparison) -> RenderableType:
+def render_comparison(comparison: Comparison, real: bool = False) -> RenderableType:
     dimension = comparison.dimension
     first = comparison.rows[0].estimate
     sources = sorted(
@@ -44,7 +51,10 @@ def render_comparison(comparison: Comparison) -> RenderableType:
     )
     numbers = source_numbers(sources)
     table = Table(
-        title=f"Annual pay by {dimension.replace('_', ' ')}, USD ({first.basis} salary)",
+        title=(
+            f"Annual pay by {dimension.replace('_', ' ')}, USD of {first.as_of} "
+            f"({first.basis} salary)"
+        ),
         title_justify="left",
     )
     table.add_column(dimension.replace("_", " ").capitalize())
@@ -52,6 +62,8 @@ def render_comparison(comparison: Comparison) -> RenderableType:
     table.add_column("Median", justify="right", style="bold green", no_wrap=True)
     table.add_column(f"High (P{first.high_percentile})", justify="right", no_wrap=True)
     table.add_column("Median vs first", justify="right", no_wrap=True)
+    if real:
+        table.add_column("Median buys", justify="right", no_wrap=True)
     table.add_column("Sources", no_wrap=True)
     table.add_column("Sources say")
     for row in comparison.rows:
@@ -63,10 +75,15 @@ def render_comparison(comparison: Comparison) -> RenderableType:
             ]
         else:
             figures = ["—", "no figure", "—"]
+        bought = []
+        if real:
+            power = row.estimate.purchasing_power
+            bought = ["—" if power is None or not row.has_figure else dollars(power.median)]
         table.add_row(
             row.label,
             *figures,
             change_text(row),
+            *bought,
             cite([s.id for s in row.estimate.sources], numbers),
             disagreement(row, dimension) if row.has_figure else row.reason or "",
         )
@@ -81,8 +98,17 @@ def render_comparison(comparison: Comparison) -> RenderableType:
             Text(
                 f"'Median vs first' is each median's difference from {first_with_figure.label}'s. "
                 f"low and high are P{first.low_percentile} and P{first.high_percentile}: "
-                f"the band aims to hold {first.band_share:.0%} of salaries.\n"
+                f"the band aims to hold {first.band_share:.0%} of salaries."
+                + (
+                    " 'Median buys' is the median at US-average prices (BEA price parities)."
+                    if real
+                    else ""
+                )
+                + "\n"
             )
         )
     parts.append(sources_list(sources))
+    caveats = caveats_text(sorted({c for row in comparison.rows for c in row.estimate.caveats}))
+    if caveats is not None:
+        parts.append(caveats)
     return Group(*parts)

@@ -53,6 +53,7 @@ ESTIMATE_COLUMNS = (
     "factors",
     "sources",
     "warnings",
+    "caveats",
 )
 
 
@@ -73,6 +74,7 @@ def estimate_row(estimate: Estimate) -> list[Any]:
         factors,
         [s.id for s in estimate.sources],
         " | ".join(estimate.warnings),
+        " | ".join(estimate.caveats),
     ]
 
 

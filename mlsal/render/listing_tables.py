@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.console import Group, RenderableType
 from rich.table import Table
+from rich.text import Text
 
 from mlsal.render.table import dollars
 
@@ -78,38 +80,45 @@ def dimensions_table(data: list[dict[str, Any]]) -> Table:
     return table
 
 
-def factor_values_table(dimension: str, data: list[dict[str, Any]]) -> Table:
+def factor_values_table(dimension: str, data: list[dict[str, Any]]) -> RenderableType:
     table = Table(title=f"{dimension.replace('_', ' ').capitalize()} values", title_justify="left")
-    table.add_column("Key", no_wrap=True)
-    table.add_column("Label")
+    table.add_column("Key", max_width=28)
+    table.add_column("Label", max_width=28)
     if dimension == "level":
-        table.add_column("Median", justify="right")
-        table.add_column("Years")
+        table.add_column("Median", justify="right", no_wrap=True)
+        table.add_column("Years", no_wrap=True)
+        table.add_column("Sources")
     else:
-        table.add_column("Multiplier", justify="right")
-        table.add_column("Sources say", justify="right")
-    table.add_column("Sources")
+        table.add_column("Multiplier", justify="right", no_wrap=True)
+        table.add_column("Sources say")
+        table.add_column("Records", justify="right")
     table.add_column("Aliases")
+    flagged = False
     for entry in data:
         if dimension == "level":
             low, high = entry["years_from"], entry["years_below"]
-            years = (
-                "by --level only"
-                if low is None
-                else (f"{low:g} to {high:g}" if high is not None else f"{low:g}+")
-            )
-            figures = [dollars(entry["median"]), years]
-        elif entry["multiplier"] is None:
-            figures = ["no figure", ""]
+            if low is None:
+                years = "by --level only"
+            else:
+                years = f"{low:g} to {high:g}" if high is not None else f"{low:g}+"
+            figures = [dollars(entry["median"]), years, ", ".join(entry["sources"])]
         else:
-            figures = [f"×{entry['multiplier']:.3f}", f"×{entry['raw_multiplier']:.3f}"]
-        if entry["status"] == "reference":
-            figures = ["×1 (reference)", ""]
-        table.add_row(
-            entry["key"],
-            entry["label"],
-            *figures,
-            ", ".join(entry["sources"]),
-            ", ".join(entry["aliases"]),
-        )
-    return table
+            if entry["status"] == "reference":
+                multiplier = "×1 (reference)"
+            elif entry["multiplier"] is None:
+                multiplier = "no figure"
+            else:
+                multiplier = f"×{entry['multiplier']:.3f}" + (" ⚑" if entry["flags"] else "")
+            flagged = flagged or bool(entry["flags"])
+            says = ", ".join(f"{s} ×{v:.3f}" for s, v in entry["source_values"].items())
+            figures = [multiplier, says, f"{entry['records']:,}" if entry["records"] else ""]
+        table.add_row(entry["key"], entry["label"], *figures, ", ".join(entry["aliases"]))
+    if not flagged:
+        return table
+    return Group(
+        table,
+        Text(
+            "⚑ the source flags this figure: "
+            + next(flag for entry in data for flag in entry.get("flags", []))
+        ),
+    )

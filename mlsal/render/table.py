@@ -51,7 +51,7 @@ def profile_line(estimate: Estimate, skip: str | None = None) -> str:
 
 def band_table(estimate: Estimate) -> Table:
     table = Table(
-        title=f"Annual pay, USD ({estimate.basis} salary)",
+        title=f"Annual pay, USD of {estimate.as_of} ({estimate.basis} salary)",
         title_justify="left",
     )
     table.add_column(f"Low (P{estimate.low_percentile})", justify="right")
@@ -59,6 +59,22 @@ def band_table(estimate: Estimate) -> Table:
     table.add_column(f"High (P{estimate.high_percentile})", justify="right")
     table.add_row(dollars(estimate.low), dollars(estimate.median), dollars(estimate.high))
     return table
+
+
+def factor_note(factor: Factor) -> str:
+    """What the sources say for a factor, and whether thin evidence pulled it toward 1."""
+    says = ", ".join(
+        f"{view.source} ×{view.value:.3f}"
+        + (f" ({records:,} records)" if (records := view.records) else "")
+        for view in factor.views
+    )
+    if (
+        factor.multiplier is not None
+        and factor.raw_multiplier is not None
+        and abs(factor.multiplier - factor.raw_multiplier) >= 0.0005
+    ):
+        says += f"; combined ×{factor.raw_multiplier:.3f}, pulled toward ×1 (thin evidence)"
+    return says
 
 
 def steps_table(estimate: Estimate, numbers: dict[str, int]) -> Table:
@@ -85,11 +101,7 @@ def steps_table(estimate: Estimate, numbers: dict[str, int]) -> Table:
     for factor in estimate.factors:
         note = factor.reason or ""
         if factor.applied and factor.raw_multiplier is not None:
-            count = len(factor.views)
-            note = (
-                f"{count} source{'s say' if count > 1 else ' says'} ×{factor.raw_multiplier:.3f}; "
-                "shrunk toward ×1 as evidence is thin"
-            )
+            note = factor_note(factor)
         table.add_row(
             factor.dimension.replace("_", " ").capitalize(),
             factor.label,
@@ -117,7 +129,49 @@ def notes_text(notes: Sequence[str]) -> Text | None:
     return text
 
 
-def render_estimate(estimate: Estimate) -> RenderableType:
+def caveats_text(caveats: Sequence[str]) -> Text | None:
+    if not caveats:
+        return None
+    text = Text("Caveats\n", style="bold")
+    for caveat in caveats:
+        text.append(f" • {caveat}\n")
+    return text
+
+
+def purchasing_power_text(estimate: Estimate) -> Text | None:
+    power = estimate.purchasing_power
+    if power is None:
+        return None
+    text = Text("What it buys at US-average prices\n", style="bold")
+    text.append(
+        f" low {dollars(power.low)} · median {dollars(power.median)} · high {dollars(power.high)}"
+        f"  ({power.metro}: price parity {power.price_parity:g}, US = 100; {power.source})\n"
+    )
+    return text
+
+
+def references_text(estimate: Estimate) -> Text | None:
+    if not estimate.references:
+        return None
+    text = Text(
+        "Official statistics for comparison (closest occupation: a proxy, not ML engineers)\n",
+        style="bold",
+    )
+    for reference in estimate.references:
+        figures = " · ".join(f"{name} {dollars(v)}" for name, v in reference.figures.items())
+        aged = (
+            f", in {estimate.as_of} dollars (×{reference.aging:.4f} by CPI-U)"
+            if reference.aging != 1.0
+            else ""
+        )
+        text.append(
+            f" {reference.occupation} (SOC {reference.soc}), US, {reference.period}{aged}, "
+            f"{reference.source}:\n   {figures}\n"
+        )
+    return text
+
+
+def render_estimate(estimate: Estimate, real: bool = False) -> RenderableType:
     numbers = source_numbers(estimate.sources)
     parts: list[RenderableType] = [
         Text(f"Profile: {profile_line(estimate)}", style="bold"),
@@ -127,10 +181,19 @@ def render_estimate(estimate: Estimate) -> RenderableType:
             f"{estimate.high_percentile}th percentiles: the band aims to hold "
             f"{estimate.band_share:.0%} of salaries\n"
         ),
-        steps_table(estimate, numbers),
-        sources_list(estimate.sources),
     ]
+    if real:
+        power = purchasing_power_text(estimate)
+        if power is not None:
+            parts.append(power)
+    parts += [steps_table(estimate, numbers), sources_list(estimate.sources)]
+    references = references_text(estimate)
+    if references is not None:
+        parts.append(references)
     notes = notes_text(estimate.notes)
     if notes is not None:
         parts.append(notes)
+    caveats = caveats_text(estimate.caveats)
+    if caveats is not None:
+        parts.append(caveats)
     return Group(*parts)

@@ -1,0 +1,211 @@
+"""Derive the record-based facts of the aijobs.net salaries (data/facts/aijobs.toml).
+
+Input: data/documents/aijobs_salaries_2020-2023.csv (a verbatim copy of
+../shared/data/aijobs_salaries_2020-2023.csv) and data/documents/cpi_u_annual.csv.
+
+Method (docs/methodology.md, "Records"):
+- Full-time records only (employment_type FT); the country is company_location.
+- Job titles map to mlsal's roles by the table ROLE_TITLES below; other titles are left out.
+- Experience levels EN, MI, SE map to entry, mid, senior. EX (executive) is no mlsal level and
+  is left out of the level cells.
+- Each salary (salary_in_usd) is first brought to dollars of LATEST_YEAR by CPI-U, then the
+  records of 2020 to 2023 are pooled: cells by single year are too thin (2023 holds 18 US
+  entry-level ML engineers).
+- Each cell gives its count n and its 10th, 25th, 50th, 75th and 90th percentiles
+  (statistics.quantiles, method 'inclusive', rounded to the dollar). A cell with fewer than
+  MIN_RECORDS records is not written, so it is never used.
+
+Cells:
+- level:        ML engineers, US, by level (the baseline of each level)
+- overall:      ML engineers, US, all levels (the baseline without a level; the reference of
+                the role and company-size cells)
+- role:         each other role, US, all levels
+- company_size: ML engineers, US, all levels, by company size (S, M, L)
+- country:      the five roles pooled, all levels, by company country; relative to the same
+                pool in the US (`aijobs.roles.US`)
+
+    python derive/aijobs.py           # write data/facts/aijobs.toml
+    python derive/aijobs.py --check   # exit 1 if it differs from what the records give
+"""
+
+from __future__ import annotations
+
+import csv
+import statistics
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from common import DOCUMENTS, FACTS, to_toml, write_or_check
+
+RAW = DOCUMENTS / "aijobs_salaries_2020-2023.csv"
+CPI = DOCUMENTS / "cpi_u_annual.csv"
+OUTPUT = FACTS / "aijobs.toml"
+SOURCE = "aijobs"
+MIN_RECORDS = 20
+LATEST_YEAR = 2023
+YEARS = (2020, 2021, 2022, 2023)
+
+ROLE_TITLES = {
+    "ml-engineer": (
+        "Machine Learning Engineer",
+        "ML Engineer",
+        "Machine Learning Software Engineer",
+        "Machine Learning Infrastructure Engineer",
+        "Machine Learning Developer",
+        "MLOps Engineer",
+        "Deep Learning Engineer",
+        "Computer Vision Engineer",
+        "NLP Engineer",
+        "Applied Machine Learning Engineer",
+    ),
+    "data-scientist": ("Data Scientist", "Applied Data Scientist"),
+    "research-scientist": (
+        "Research Scientist",
+        "Applied Scientist",
+        "Machine Learning Scientist",
+        "Applied Machine Learning Scientist",
+        "Machine Learning Researcher",
+        "AI Scientist",
+    ),
+    "ai-engineer": ("AI Engineer", "AI Developer", "AI Programmer"),
+    "data-engineer": ("Data Engineer", "Big Data Engineer"),
+}
+LEVELS = {"EN": "entry", "MI": "mid", "SE": "senior"}
+SIZES = {"S": "startup", "M": "mid-size", "L": "large"}
+COUNTRIES = ("CA", "GB", "DE", "AU", "IN", "ES", "FR")
+
+
+@dataclass(frozen=True)
+class Record:
+    year: int
+    level: str  # EN, MI, SE, EX
+    role: str  # an mlsal role key
+    country: str
+    size: str  # S, M, L
+    salary: float  # in dollars of LATEST_YEAR
+
+
+def cpi_by_year(text: str) -> dict[int, float]:
+    return {int(row["year"]): float(row["cpi_u"]) for row in csv.DictReader(text.splitlines())}
+
+
+def read_records(text: str, cpi: dict[int, float]) -> list[Record]:
+    role_of_title = {title: role for role, titles in ROLE_TITLES.items() for title in titles}
+    records = []
+    for row in csv.DictReader(text.splitlines()):
+        role = role_of_title.get(row["job_title"])
+        if role is None or row["employment_type"] != "FT":
+            continue
+        year = int(row["work_year"])
+        aged = int(row["salary_in_usd"]) * cpi[LATEST_YEAR] / cpi[year]
+        records.append(
+            Record(year, row["experience_level"], role, row["company_location"],
+                   row["company_size"], aged)
+        )
+    return records
+
+
+def percentiles(salaries: list[float]) -> dict[str, int]:
+    cuts = statistics.quantiles(salaries, n=20, method="inclusive")
+    return {
+        "p10": round(cuts[1]),
+        "p25": round(cuts[4]),
+        "p50": round(cuts[9]),
+        "p75": round(cuts[14]),
+        "p90": round(cuts[17]),
+    }
+
+
+def header(text: str) -> str:
+    return text.splitlines()[0]
+
+
+def cell(
+    fact_id: str,
+    records: Iterable[Record],
+    keep: Callable[[Record], bool],
+    described: dict[str, str],
+    quote: str,
+    **fields: Any,
+) -> dict[str, Any] | None:
+    salaries = sorted(r.salary for r in records if keep(r))
+    if len(salaries) < MIN_RECORDS:
+        return None
+    years = sorted({r.year for r in records if keep(r)})
+    return {
+        "id": fact_id,
+        "source": SOURCE,
+        **fields,
+        "figure": "percentiles",
+        **percentiles(salaries),
+        "n": len(salaries),
+        "year": LATEST_YEAR,
+        "filter": {**described, "employment_type": "FT", "work_year": f"{years[0]}-{years[-1]}"},
+        "quote": quote,
+        "derivation": (
+            f"Percentiles of the salary_in_usd of the {len(salaries)} records matching the "
+            f"filter, each first brought to {LATEST_YEAR} dollars by CPI-U."
+        ),
+    }
+
+
+def derive(raw_text: str, cpi_text: str, years: tuple[int, ...] = YEARS) -> list[dict[str, Any]]:
+    records = [r for r in read_records(raw_text, cpi_by_year(cpi_text)) if r.year in years]
+    quote = header(raw_text)
+    mle_us = [r for r in records if r.role == "ml-engineer" and r.country == "US"]
+    overall_id = "aijobs.ml-engineer.US"
+    us_roles_id = "aijobs.roles.US"
+    candidates: list[dict[str, Any] | None] = [
+        cell(overall_id, mle_us, lambda r: True,
+             {"role": "ml-engineer", "company_location": "US"}, quote, dimension="overall"),
+        cell(us_roles_id, records, lambda r: r.country == "US",
+             {"role": "all five roles", "company_location": "US"}, quote, dimension="reference"),
+    ]
+    for code, level in LEVELS.items():
+        candidates.append(
+            cell(f"aijobs.ml-engineer.US.{level}", mle_us, lambda r, c=code: r.level == c,
+                 {"role": "ml-engineer", "company_location": "US", "experience_level": code},
+                 quote, dimension="level", value=level)
+        )
+    for role in ROLE_TITLES:
+        if role == "ml-engineer":
+            continue
+        candidates.append(
+            cell(f"aijobs.{role}.US", records,
+                 lambda r, role=role: r.role == role and r.country == "US",
+                 {"role": role, "company_location": "US"}, quote,
+                 dimension="role", value=role, reference=overall_id)
+        )
+    for code, size in SIZES.items():
+        candidates.append(
+            cell(f"aijobs.ml-engineer.US.size-{code}", mle_us, lambda r, c=code: r.size == c,
+                 {"role": "ml-engineer", "company_location": "US", "company_size": code},
+                 quote, dimension="company_size", value=size, reference=overall_id)
+        )
+    for country in COUNTRIES:
+        candidates.append(
+            cell(f"aijobs.roles.{country}", records, lambda r, c=country: r.country == c,
+                 {"role": "all five roles", "company_location": country}, quote,
+                 dimension="country", value=country, reference=us_roles_id)
+        )
+    facts = [c for c in candidates if c is not None]
+    kept = {f["id"] for f in facts}
+    for fact in facts:  # a cell whose reference is too thin cannot be a factor either
+        if fact.get("reference") not in (None, *kept):
+            raise ValueError(f"{fact['id']}: its reference {fact['reference']} is too thin")
+    return facts
+
+
+def render() -> str:
+    facts = derive(RAW.read_text(encoding="utf-8"), CPI.read_text(encoding="utf-8"))
+    return to_toml(facts, "derive/aijobs.py", f"{RAW.name} and {CPI.name}")
+
+
+def main() -> int:
+    return write_or_check(OUTPUT, render)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

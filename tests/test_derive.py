@@ -1,0 +1,150 @@
+"""Derived facts: re-derived from the raw files here, and checked against independent sums."""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import math
+import statistics
+import sys
+from types import ModuleType
+
+import pytest
+
+from mlsal.aging import aging_factor
+from mlsal.catalog import Catalog
+
+from conftest import REPO, SHARED
+
+DERIVE = REPO / "derive"
+DOCUMENTS = REPO / "data" / "documents"
+
+
+def script(name: str) -> ModuleType:
+    if str(DERIVE) not in sys.path:
+        sys.path.insert(0, str(DERIVE))
+    return importlib.import_module(name)
+
+
+@pytest.mark.parametrize(
+    ("module", "outputs"),
+    [
+        ("h1b", ["h1b.toml"]),
+        ("aijobs", ["aijobs.toml"]),
+    ],
+)
+def test_derived_files_are_what_the_raw_files_give(module: str, outputs: list[str]) -> None:
+    derived = script(module).render()
+    assert (REPO / "data" / "facts" / outputs[0]).read_text(encoding="utf-8") == derived
+
+
+def test_official_statistics_files_are_what_the_raw_files_give() -> None:
+    official = script("official")
+    read = {p: p.read_text(encoding="utf-8") for p in (official.BLS, official.CPI, official.RPP)}
+    dimensions = official.DIMENSIONS.read_text(encoding="utf-8")
+    expected = {
+        "bls.toml": official.to_toml(
+            official.bls_facts(read[official.BLS]), official.SCRIPT, official.BLS.name
+        ),
+        "cpi.toml": official.to_toml(
+            official.cpi_facts(read[official.CPI]), official.SCRIPT, official.CPI.name
+        ),
+        "rpp.toml": official.to_toml(
+            official.rpp_facts(read[official.RPP], dimensions), official.SCRIPT, official.RPP.name
+        ),
+    }
+    for name, text in expected.items():
+        assert (REPO / "data" / "facts" / name).read_text(encoding="utf-8") == text, name
+
+
+@pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="../shared/data is not beside the repo")
+@pytest.mark.parametrize(
+    "name",
+    [
+        "aijobs_salaries_2020-2023.csv",
+        "bls_oews_2024_national.csv",
+        "cpi_u_annual.csv",
+        "bea_rpp_msa.csv",
+        "h1b_top_sponsors_2025.csv",
+    ],
+)
+def test_shipped_raw_files_are_the_shared_ones(name: str) -> None:
+    assert (DOCUMENTS / name).read_bytes() == (SHARED / "data" / name).read_bytes()
+
+
+def test_h1b_reference_is_the_filing_weighted_mean(catalog: Catalog) -> None:
+    rows = list(csv.DictReader((DOCUMENTS / "h1b_top_sponsors_2025.csv").open(encoding="utf-8")))
+    filings = [int(r["Number of LCA"]) for r in rows]
+    wages = [float(r["Average Salary"]) for r in rows]
+    mean = sum(f * w for f, w in zip(filings, wages, strict=True)) / sum(filings)
+    reference = catalog.facts_by_id["h1b.all"]
+    assert reference.amount == round(mean) and reference.n == sum(filings) and len(rows) == 200
+
+
+def test_every_h1b_row_belongs_to_one_company(catalog: Catalog) -> None:
+    rows = list(csv.DictReader((DOCUMENTS / "h1b_top_sponsors_2025.csv").open(encoding="utf-8")))
+    owners: dict[str, list[str]] = {}
+    for company in catalog.values["company"]:
+        for name in company.filed_as:
+            owners.setdefault(name, []).append(company.key)
+    for row in rows:
+        assert owners.get(row["Employer"], []) != [], row["Employer"]
+        assert len(owners[row["Employer"]]) == 1, row["Employer"]
+    amazon = catalog.value("company", "amazon").filed_as
+    assert {"Amazon.Com Services", "Amazon Web Services"} <= set(amazon)
+
+
+def test_aijobs_cell_matches_an_independent_count() -> None:
+    cpi = {
+        int(r["year"]): float(r["cpi_u"])
+        for r in csv.DictReader((DOCUMENTS / "cpi_u_annual.csv").open(encoding="utf-8"))
+    }
+    titles = set(script("aijobs").ROLE_TITLES["ml-engineer"])
+    salaries = [
+        int(r["salary_in_usd"]) * cpi[2023] / cpi[int(r["work_year"])]
+        for r in csv.DictReader(
+            (DOCUMENTS / "aijobs_salaries_2020-2023.csv").open(encoding="utf-8")
+        )
+        if r["job_title"] in titles
+        and r["employment_type"] == "FT"
+        and r["company_location"] == "US"
+        and r["experience_level"] == "SE"
+    ]
+    fact = script("aijobs").derive(
+        (DOCUMENTS / "aijobs_salaries_2020-2023.csv").read_text(encoding="utf-8"),
+        (DOCUMENTS / "cpi_u_annual.csv").read_text(encoding="utf-8"),
+    )
+    senior = next(f for f in fact if f["id"] == "aijobs.ml-engineer.US.senior")
+    assert senior["n"] == len(salaries)
+    assert senior["p50"] == round(statistics.median(salaries))
+
+
+def test_thin_cells_are_not_written() -> None:
+    facts = script("aijobs").derive(
+        (DOCUMENTS / "aijobs_salaries_2020-2023.csv").read_text(encoding="utf-8"),
+        (DOCUMENTS / "cpi_u_annual.csv").read_text(encoding="utf-8"),
+    )
+    assert all(f["n"] >= 20 for f in facts)
+    ids = {f["id"] for f in facts}
+    assert "aijobs.ml-engineer.US.size-S" not in ids  # 19 or fewer startup ML engineers
+
+
+def test_aging_arithmetic(catalog: Catalog) -> None:
+    assert aging_factor(catalog, 2023, 2025) == pytest.approx(321.943 / 304.702)
+    assert aging_factor(catalog, 2025, 2023) == pytest.approx(304.702 / 321.943)
+    assert aging_factor(catalog, None, 2025) == 1.0
+    assert aging_factor(catalog, 2024, 2024) == 1.0
+
+
+def test_as_of_scales_dated_figures_only(catalog: Catalog) -> None:
+    from mlsal.engine import make_band
+
+    band_2025 = make_band(catalog, "senior", 2025)
+    band_2023 = make_band(catalog, "senior", 2023)
+    for now, then in zip(band_2025.views, band_2023.views, strict=True):
+        ratio = now.value / then.value
+        if now.source == "aijobs":
+            assert ratio == pytest.approx(321.943 / 304.702)
+        else:  # the articles state no year: their figures stand as stated
+            assert ratio == pytest.approx(1.0)
+    assert math.isclose(band_2025.sigma_within, band_2023.sigma_within)
