@@ -101,8 +101,14 @@ def read_records(text: str, cpi: dict[int, float]) -> list[Record]:
         year = int(row["work_year"])
         aged = int(row["salary_in_usd"]) * cpi[LATEST_YEAR] / cpi[year]
         records.append(
-            Record(year, row["experience_level"], role, row["company_location"],
-                   row["company_size"], aged)
+            Record(
+                year,
+                row["experience_level"],
+                role,
+                row["company_location"],
+                row["company_size"],
+                aged,
+            )
         )
     return records
 
@@ -158,37 +164,75 @@ def derive(raw_text: str, cpi_text: str, years: tuple[int, ...] = YEARS) -> list
     overall_id = "aijobs.ml-engineer.US"
     us_roles_id = "aijobs.roles.US"
     candidates: list[dict[str, Any] | None] = [
-        cell(overall_id, mle_us, lambda r: True,
-             {"role": "ml-engineer", "company_location": "US"}, quote, dimension="overall"),
-        cell(us_roles_id, records, lambda r: r.country == "US",
-             {"role": "all five roles", "company_location": "US"}, quote, dimension="reference"),
+        cell(
+            overall_id,
+            mle_us,
+            lambda r: True,
+            {"role": "ml-engineer", "company_location": "US"},
+            quote,
+            dimension="overall",
+        ),
+        cell(
+            us_roles_id,
+            records,
+            lambda r: r.country == "US",
+            {"role": "all five roles", "company_location": "US"},
+            quote,
+            dimension="reference",
+        ),
     ]
     for code, level in LEVELS.items():
         candidates.append(
-            cell(f"aijobs.ml-engineer.US.{level}", mle_us, lambda r, c=code: r.level == c,
-                 {"role": "ml-engineer", "company_location": "US", "experience_level": code},
-                 quote, dimension="level", value=level)
+            cell(
+                f"aijobs.ml-engineer.US.{level}",
+                mle_us,
+                lambda r, c=code: r.level == c,
+                {"role": "ml-engineer", "company_location": "US", "experience_level": code},
+                quote,
+                dimension="level",
+                value=level,
+            )
         )
     for role in ROLE_TITLES:
         if role == "ml-engineer":
             continue
         candidates.append(
-            cell(f"aijobs.{role}.US", records,
-                 lambda r, role=role: r.role == role and r.country == "US",
-                 {"role": role, "company_location": "US"}, quote,
-                 dimension="role", value=role, reference=overall_id)
+            cell(
+                f"aijobs.{role}.US",
+                records,
+                lambda r, role=role: r.role == role and r.country == "US",
+                {"role": role, "company_location": "US"},
+                quote,
+                dimension="role",
+                value=role,
+                reference=overall_id,
+            )
         )
     for code, size in SIZES.items():
         candidates.append(
-            cell(f"aijobs.ml-engineer.US.size-{code}", mle_us, lambda r, c=code: r.size == c,
-                 {"role": "ml-engineer", "company_location": "US", "company_size": code},
-                 quote, dimension="company_size", value=size, reference=overall_id)
+            cell(
+                f"aijobs.ml-engineer.US.size-{code}",
+                mle_us,
+                lambda r, c=code: r.size == c,
+                {"role": "ml-engineer", "company_location": "US", "company_size": code},
+                quote,
+                dimension="company_size",
+                value=size,
+                reference=overall_id,
+            )
         )
     for country in COUNTRIES:
         candidates.append(
-            cell(f"aijobs.roles.{country}", records, lambda r, c=country: r.country == c,
-                 {"role": "all five roles", "company_location": country}, quote,
-                 dimension="country", value=country, reference=us_roles_id)
+            cell(
+                f"aijobs.roles.{country}",
+                records,
+                lambda r, c=country: r.country == c,
+                {"role": "all five roles", "company_location": country},
+                quote,
+                dimension="country",
+                value=country,
+                reference=us_roles_id,
+            )
         )
     facts = [c for c in candidates if c is not None]
     kept = {f["id"] for f in facts}
