@@ -1,0 +1,83 @@
+"""How well the band holds on salaries it has not seen.
+
+Fits on the aijobs.net records of 2020-2022 (plus every other source), tests on the records of
+2023: for US ML engineers of each level, the share of 2023 salaries inside [low, high] (the band
+aims at 80%) and the error of the median. Two fits are compared: the articles alone, and the
+articles with the earlier records. All in 2023 dollars.
+
+    python benchmarks/calibration.py
+"""
+
+from __future__ import annotations
+
+import csv
+import statistics
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "derive"))
+
+import aijobs  # noqa: E402  (derive/aijobs.py: the same cells the product ships)
+
+from mlsal.catalog import Catalog, load_catalog  # noqa: E402
+from mlsal.engine import estimate  # noqa: E402
+from mlsal.profile import Profile  # noqa: E402
+from mlsal.schema import Fact  # noqa: E402
+
+TEST_YEAR = 2023
+LEVELS = {"EN": "entry", "MI": "mid", "SE": "senior"}
+
+
+def with_records(catalog: Catalog, years: tuple[int, ...] | None) -> Catalog:
+    """The catalog with its aijobs cells derived from these years only (None: no records)."""
+    kept = [f for f in catalog.facts if f.source != "aijobs"]
+    if years:
+        raw = (ROOT / "data" / "documents" / "aijobs_salaries_2020-2023.csv").read_text()
+        cpi = (ROOT / "data" / "documents" / "cpi_u_annual.csv").read_text()
+        kept += [Fact.model_validate(f) for f in aijobs.derive(raw, cpi, years)]
+    return replace(catalog, facts=kept)
+
+
+def test_salaries() -> dict[str, list[float]]:
+    titles = set(aijobs.ROLE_TITLES["ml-engineer"])
+    path = ROOT / "data" / "documents" / "aijobs_salaries_2020-2023.csv"
+    by_level: dict[str, list[float]] = {level: [] for level in LEVELS.values()}
+    with path.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if (
+                int(row["work_year"]) == TEST_YEAR
+                and row["job_title"] in titles
+                and row["employment_type"] == "FT"
+                and row["company_location"] == "US"
+                and row["experience_level"] in LEVELS
+            ):
+                by_level[LEVELS[row["experience_level"]]].append(float(row["salary_in_usd"]))
+    return by_level
+
+
+def main() -> None:
+    catalog = load_catalog()
+    fits = {
+        "articles only": with_records(catalog, None),
+        "articles + records 2020-2022": with_records(catalog, (2020, 2021, 2022)),
+    }
+    salaries = test_salaries()
+    print(f"Test set: US ML engineers' salaries of {TEST_YEAR} (aijobs.net), in {TEST_YEAR} dollars")
+    print(f"{'fit':30} {'level':7} {'n':>5} {'low':>9} {'median':>9} {'high':>9} "
+          f"{'inside':>7} {'test median':>12} {'median error':>13}")
+    for name, fitted in fits.items():
+        for level, values in salaries.items():
+            result = estimate(fitted, Profile(level=level, as_of=TEST_YEAR))
+            inside = sum(result.low <= v <= result.high for v in values) / len(values)
+            actual = statistics.median(values)
+            error = (result.median - actual) / actual
+            print(
+                f"{name:30} {level:7} {len(values):5d} {result.low:9,d} {result.median:9,d} "
+                f"{result.high:9,d} {inside:7.0%} {actual:12,.0f} {error:+13.1%}"
+            )
+
+
+if __name__ == "__main__":
+    main()
