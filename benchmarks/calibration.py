@@ -40,7 +40,7 @@ def with_records(catalog: Catalog, years: tuple[int, ...] | None) -> Catalog:
     return replace(catalog, facts=kept)
 
 
-def test_salaries() -> dict[str, list[float]]:
+def held_out_salaries() -> dict[str, list[float]]:
     titles = set(aijobs.ROLE_TITLES["ml-engineer"])
     path = ROOT / "data" / "documents" / "aijobs_salaries_2020-2023.csv"
     by_level: dict[str, list[float]] = {level: [] for level in LEVELS.values()}
@@ -63,10 +63,14 @@ def main() -> None:
         "articles only": with_records(catalog, None),
         "articles + records 2020-2022": with_records(catalog, (2020, 2021, 2022)),
     }
-    salaries = test_salaries()
-    print(f"Test set: US ML engineers' salaries of {TEST_YEAR} (aijobs.net), in {TEST_YEAR} dollars")
-    print(f"{'fit':30} {'level':7} {'n':>5} {'low':>9} {'median':>9} {'high':>9} "
-          f"{'inside':>7} {'test median':>12} {'median error':>13}")
+    salaries = held_out_salaries()
+    print(
+        f"Test set: US ML engineers' salaries of {TEST_YEAR} (aijobs.net), in {TEST_YEAR} dollars"
+    )
+    print(
+        f"{'fit':30} {'level':7} {'n':>5} {'low':>9} {'median':>9} {'high':>9} "
+        f"{'inside':>7} {'test median':>12} {'median error':>13}"
+    )
     for name, fitted in fits.items():
         for level, values in salaries.items():
             result = estimate(fitted, Profile(level=level, as_of=TEST_YEAR))
