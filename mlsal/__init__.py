@@ -1,3 +1,42 @@
-"""mlsal: salary estimates for Machine Learning Engineers, every figure traced to its source."""
+"""mlsal: salary estimates for Machine Learning Engineers, every figure traced to its source.
 
-__version__ = "0.1.0"
+The public API (imported on first use, so that `import mlsal` stays light):
+
+    mlsal.estimate(inputs=None, *, data_dirs=(), **inputs) -> dict
+        the object `mlsal estimate --format json` prints
+    mlsal.estimate_result(...) -> mlsal.result.Estimate
+    mlsal.Profile, mlsal.UsageError, mlsal.DataError, mlsal.MlsalError
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.2.0"
+
+__all__ = [
+    "DataError",
+    "MlsalError",
+    "Profile",
+    "UsageError",
+    "__version__",
+    "estimate",
+    "estimate_result",
+]
+
+_EXPORTS = {
+    "estimate": "mlsal.api",
+    "estimate_result": "mlsal.api",
+    "Profile": "mlsal.profile",
+    "UsageError": "mlsal.errors",
+    "DataError": "mlsal.errors",
+    "MlsalError": "mlsal.errors",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'mlsal' has no attribute {name!r}")

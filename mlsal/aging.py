@@ -12,6 +12,10 @@ from mlsal.schema import Fact
 
 
 def price_index(catalog: Catalog) -> dict[int, float]:
+    return catalog.remember("price_index", lambda: _price_index(catalog))
+
+
+def _price_index(catalog: Catalog) -> dict[int, float]:
     return {
         f.year: f.index
         for f in catalog.facts

@@ -8,11 +8,11 @@ per problem: 'file: entry: field: message'.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -42,6 +42,7 @@ DIMENSION_LISTS = {
     "certifications": "certification",
 }
 
+T = TypeVar("T")
 KNOWN_SHOWN = 12  # values listed when nothing is close to what was typed
 
 # Facts whose `value` names a value of another dimension's list.
@@ -63,6 +64,15 @@ class Catalog:
     method: Method
     excluded: list[Excluded] = field(default_factory=list)
     documents: dict[str, str] = field(default_factory=dict)
+    # Results the engine computed from this catalog, so that batch runs compute each band and
+    # factor once. Not copied by dataclasses.replace (init=False), never compared.
+    memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def remember(self, key: Any, compute: Callable[[], T]) -> T:
+        """compute(), once per key for the life of this catalog."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]  # type: ignore[no-any-return]
 
     @cached_property
     def facts_by_id(self) -> dict[str, Fact]:

@@ -155,9 +155,9 @@ def emit(
 
 
 def load() -> Catalog:
-    from mlsal.catalog import load_catalog
+    from mlsal.api import catalog
 
-    return load_catalog(Settings.data_dirs)
+    return catalog(Settings.data_dirs)
 
 
 # ---------------------------------------------------------------------------------------
@@ -341,12 +341,10 @@ def estimate(
 
     Example: mlsal estimate --years 3 --city SF
     """
-    from mlsal.engine import estimate as run_estimate
-    from mlsal.profile import resolve_profile
+    from mlsal.api import estimate_result
 
     try:
-        catalog = load()
-        result = run_estimate(catalog, resolve_profile(profile, catalog))
+        result = estimate_result(profile, data_dirs=Settings.data_dirs)
     except MlsalError as error:
         fail(error)
     warnings = list(result.warnings)
@@ -449,6 +447,113 @@ def explain(profile: Profile, output_format: FormatOption = OutputFormat.table) 
         return {**result.to_dict(), "steps": [s.to_dict() for s in steps]}
 
     emit(output_format, data, csv_text, table, result.warnings)
+
+
+@app.command()
+@profile_command
+def offer(
+    profile: Profile,
+    amount: Annotated[
+        str, typer.Argument(metavar="AMOUNT", help="Annual base salary: 185000, 185k, $185,000.")
+    ],
+    output_format: FormatOption = OutputFormat.table,
+) -> None:
+    """Is this offer fair? Where a base-salary offer sits among the profile's market pay.
+
+    Example: mlsal offer 185k --years 4 --city NYC --company google
+    """
+    from mlsal.api import estimate_result
+    from mlsal.offer import assess, parse_amount
+
+    try:
+        offered = parse_amount(amount)
+        result = estimate_result(profile, data_dirs=Settings.data_dirs)
+        assessment = assess(load(), result, offered)
+    except MlsalError as error:
+        fail(error)
+
+    def table() -> Any:
+        from mlsal.render.offer_table import render_offer
+
+        return render_offer(assessment)
+
+    def csv_text() -> str:
+        from mlsal.render.csv_text import offer_csv
+
+        return offer_csv(assessment)
+
+    emit(output_format, assessment.to_dict, csv_text, table, result.warnings)
+
+
+@app.command()
+@profile_command
+def trajectory(
+    profile: Profile,
+    to: Annotated[int, typer.Option("--to", metavar="YEARS", help="Last year of the curve.")] = 20,
+    output_format: FormatOption = OutputFormat.table,
+) -> None:
+    """Low / median / high by years of experience, as a table and a chart, levels marked.
+
+    Example: mlsal trajectory --city SF --to 15
+    """
+    from mlsal.trajectory import trajectory as run_trajectory
+
+    try:
+        curve = run_trajectory(load(), profile, to)
+    except MlsalError as error:
+        fail(error)
+
+    def table() -> Any:
+        from mlsal.render.trajectory_chart import render_trajectory
+
+        return render_trajectory(curve)
+
+    def csv_text() -> str:
+        from mlsal.render.csv_text import to_csv
+
+        data = curve.to_dict()["points"]
+        columns = ("years", "level", "low", "median", "high")
+        return to_csv(columns, ([p[c] for c in columns] for p in data))
+
+    emit(output_format, curve.to_dict, csv_text, table, curve.warnings)
+
+
+class BatchFormat(StrEnum):
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+@app.command()
+def batch(
+    input_path: Annotated[
+        str,
+        typer.Argument(metavar="INPUT", help="CSV of profiles, one per row ('-' reads stdin)."),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="PATH", help="Write here (atomically) instead of stdout."
+        ),
+    ] = None,
+    output_format: Annotated[
+        BatchFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    ] = BatchFormat.csv,
+    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first bad row.")] = False,
+) -> None:
+    """Estimate one profile per CSV row; columns named as the estimate options.
+
+    The output holds the input columns plus low, median, high, band, sources and warnings,
+    in input order. Bad rows are reported on stderr with their line and left out; the run
+    then exits 1. Example: mlsal batch profiles.csv -o estimates.csv
+    """
+    from mlsal.batch_io import run_batch_files
+
+    try:
+        bad = run_batch_files(load(), input_path, output, output_format.value, strict)
+    except MlsalError as error:
+        fail(error)
+    if bad:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -37,6 +37,10 @@ LEVEL_ORDER_KEY = "level"
 
 def level_year_ranges(catalog: Catalog) -> dict[str, tuple[float, float]]:
     """The years each level spans by the source the method names: {level: (from, below)}."""
+    return catalog.remember("level_year_ranges", lambda: _level_year_ranges(catalog))
+
+
+def _level_year_ranges(catalog: Catalog) -> dict[str, tuple[float, float]]:
     source = catalog.method.years_to_level.source
     ranges: dict[str, tuple[float, float]] = {}
     for fact in catalog.facts:
@@ -184,6 +188,10 @@ def level_facts(catalog: Catalog, level: str) -> list[Fact]:
 
 def pooled_within_spread(catalog: Catalog, as_of: int) -> float:
     """The spread implied by every level's ranges: the fallback for a cell with no range."""
+    return catalog.remember(("pooled_spread", as_of), lambda: _pooled_spread(catalog, as_of))
+
+
+def _pooled_spread(catalog: Catalog, as_of: int) -> float:
     views = [
         view
         for level in catalog.values["level"]
@@ -224,6 +232,11 @@ def ordered_level_medians(catalog: Catalog, as_of: int) -> dict[str, tuple[float
 
 
 def make_band(catalog: Catalog, level: str | None, as_of: int) -> Band:
+    """The baseline band of a level (or of all levels), once per catalog, level and year."""
+    return catalog.remember(("band", level, as_of), lambda: _make_band(catalog, level, as_of))
+
+
+def _make_band(catalog: Catalog, level: str | None, as_of: int) -> Band:
     if level is None:
         facts = catalog.facts_for("overall", None)
         label = "Machine Learning Engineer in the USA, all levels"
@@ -297,6 +310,13 @@ def factor_views(catalog: Catalog, dimension: str, value: str) -> list[SourceVie
 
 
 def make_factor(catalog: Catalog, dimension: str, value: str) -> Factor:
+    """The factor of one value, once per catalog."""
+    return catalog.remember(
+        ("factor", dimension, value), lambda: _make_factor(catalog, dimension, value)
+    )
+
+
+def _make_factor(catalog: Catalog, dimension: str, value: str) -> Factor:
     label = catalog.label(dimension, value)
     views = factor_views(catalog, dimension, value)
     if not views:
@@ -510,6 +530,12 @@ def estimate(catalog: Catalog, profile: Profile) -> Estimate:
 
 def occupation_references(catalog: Catalog, role: str, as_of: int) -> list[OccupationReference]:
     """The official wages of the role's closest occupation, in as_of dollars."""
+    return catalog.remember(
+        ("references", role, as_of), lambda: _occupation_references(catalog, role, as_of)
+    )
+
+
+def _occupation_references(catalog: Catalog, role: str, as_of: int) -> list[OccupationReference]:
     soc = catalog.value("role", role).occupation
     facts = [f for f in catalog.facts_for("occupation", soc)] if soc else []
     if not facts:

@@ -188,12 +188,26 @@ class YearsToLevel(Strict):
     why: str
 
 
+class OfferSettings(Strict):
+    below_percentile: int = Field(gt=0, lt=50)
+    strong_percentile: int = Field(gt=50, lt=100)
+    why: str
+
+
+class ConfidenceSettings(Strict):
+    high_records: int = Field(gt=0)
+    medium_records: int = Field(gt=0)
+    why: str
+
+
 class Method(Strict):
     band: Percentiles
     pay_range: Percentiles
     weights: Weights
     factors: FactorSettings
     years_to_level: YearsToLevel
+    offer: OfferSettings
+    confidence: ConfidenceSettings
 
 
 class Excluded(Strict):

@@ -12,12 +12,15 @@ import os
 import re
 import shlex
 
+import pytest
+
 from conftest import REPO, Run
 
 BLOCK = re.compile(r"```console\n\$ (mlsal [^\n]*)\n(.*?)```", re.DOTALL)
 
 
-def test_readme_examples_are_real_output(run: Run) -> None:
+def test_readme_examples_are_real_output(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)  # examples name files under examples/
     readme = REPO / "README.md"
     text = readme.read_text(encoding="utf-8")
     blocks = BLOCK.findall(text)

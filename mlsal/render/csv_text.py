@@ -9,6 +9,7 @@ from typing import Any
 
 from mlsal.compare import Comparison
 from mlsal.explain import Step
+from mlsal.offer import OfferAssessment
 from mlsal.result import Estimate
 
 PROFILE_COLUMNS = (
@@ -141,3 +142,25 @@ def steps_csv(steps: Sequence[Step]) -> str:
             )
     header = ("step", "kind", "title", "value", "calculation", "source", "fact", "detail", "quote")
     return to_csv(header, rows)
+
+
+def offer_csv(assessment: OfferAssessment) -> str:
+    header = (
+        "offer",
+        "percentile",
+        "verdict",
+        "gap",
+        "gap_percent",
+        "confidence",
+        *ESTIMATE_COLUMNS,
+    )
+    row = [
+        assessment.offer,
+        round(assessment.percentile, 1),
+        assessment.verdict,
+        assessment.gap,
+        round(assessment.gap_percent, 1),
+        assessment.confidence,
+        *estimate_row(assessment.estimate),
+    ]
+    return to_csv(header, [row])

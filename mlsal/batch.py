@@ -1,0 +1,162 @@
+"""Many profiles, one per CSV row, streamed: rows go out in input order as they are estimated.
+
+A bad row never stops the others (unless strict): it is reported with its line number and
+left out of the output. Each band and factor is computed once per catalog (the engine's
+memo); each distinct row once per run, in a bounded memo so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from mlsal.api import INPUT_NAMES, make_profile
+from mlsal.catalog import Catalog
+from mlsal.engine import estimate
+from mlsal.errors import MlsalError, UsageError
+from mlsal.profile import resolve_profile
+
+OUTPUT_COLUMNS = ("low", "median", "high", "band", "sources", "warnings")
+TOO_MANY = "\0too many cells"  # marks a row with more cells than the header has names
+MEMO_LIMIT = 20_000  # distinct rows remembered at once; the memo is emptied when full
+
+
+@dataclass
+class BadRow:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+class BatchEstimator:
+    """Estimates rows of strings keyed by column name; remembers recent distinct rows."""
+
+    def __init__(self, catalog: Catalog, columns: list[str]) -> None:
+        self.catalog = catalog
+        self.profile_columns = [c for c in columns if c.strip().casefold() in INPUT_NAMES]
+        if not self.profile_columns:
+            known = ", ".join(sorted({k for k in INPUT_NAMES if "-" not in k}))
+            raise UsageError(f"the input has no profile column; name columns after: {known}")
+        self.memo: dict[tuple[str, ...], list[Any] | UsageError] = {}
+
+    def outputs(self, row: dict[str, str]) -> list[Any]:
+        """low, median, high, band, sources, warnings for one row; UsageError if it is bad."""
+        key = tuple(row.get(c, "") for c in self.profile_columns)
+        found = self.memo.get(key)
+        if found is None:
+            found = self._compute(row)
+            if len(self.memo) >= MEMO_LIMIT:
+                self.memo.clear()
+            self.memo[key] = found
+        if isinstance(found, UsageError):
+            raise found
+        return found
+
+    def _compute(self, row: dict[str, str]) -> list[Any] | UsageError:
+        try:
+            inputs = {c: row.get(c, "") for c in self.profile_columns}
+            profile = resolve_profile(make_profile(inputs), self.catalog)
+            result = estimate(self.catalog, profile)
+        except UsageError as error:
+            return error
+        return [
+            result.low,
+            result.median,
+            result.high,
+            result.band_share,
+            ";".join(s.id for s in result.sources),
+            " | ".join(result.warnings),
+        ]
+
+
+def read_rows(stream: IO[str]) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """The header, and each data row with the line it starts on."""
+    reader = csv.reader(stream)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise UsageError("the input is empty: it needs a header row of column names") from None
+    header = [name.strip() for name in header]
+    duplicated = sorted({n for n in header if header.count(n) > 1})
+    if duplicated:
+        raise UsageError(f"the header names a column twice: {', '.join(duplicated)}")
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        line = reader.line_num + 1
+        for cells in reader:
+            if cells and any(cell.strip() for cell in cells):
+                if len(cells) > len(header):
+                    yield line, {TOO_MANY: str(len(cells))}
+                else:
+                    yield line, dict(zip(header, cells, strict=False))
+            line = reader.line_num + 1
+
+    return header, rows()
+
+
+class CsvWriter:
+    def __init__(self, stream: IO[str], header: list[str]) -> None:
+        self.header = header
+        self.writer = csv.writer(stream, lineterminator="\n")
+        self.writer.writerow([*header, *OUTPUT_COLUMNS])
+
+    def write(self, row: dict[str, str], outputs: list[Any]) -> None:
+        self.writer.writerow([*(row.get(c, "") for c in self.header), *outputs])
+
+
+class JsonLinesWriter:
+    def __init__(self, stream: IO[str], header: list[str]) -> None:
+        self.stream = stream
+        self.header = header
+
+    def write(self, row: dict[str, str], outputs: list[Any]) -> None:
+        record: dict[str, Any] = {c: row.get(c, "") for c in self.header}
+        record.update(zip(OUTPUT_COLUMNS, outputs, strict=True))
+        record["sources"] = record["sources"].split(";") if record["sources"] else []
+        record["warnings"] = record["warnings"].split(" | ") if record["warnings"] else []
+        self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+WRITERS: dict[str, Callable[[IO[str], list[str]], CsvWriter | JsonLinesWriter]] = {
+    "csv": CsvWriter,
+    "jsonl": JsonLinesWriter,
+}
+
+
+def run_batch(
+    catalog: Catalog,
+    source: IO[str],
+    target: IO[str],
+    output_format: str,
+    on_bad_row: Callable[[BadRow], None],
+    strict: bool = False,
+    on_row: Callable[[], None] | None = None,
+) -> tuple[int, int]:
+    """Estimate every row of source into target. Returns (rows written, bad rows)."""
+    header, rows = read_rows(source)
+    estimator = BatchEstimator(catalog, header)
+    writer = WRITERS[output_format](target, header)
+    written = bad = 0
+    for line, row in rows:
+        try:
+            if TOO_MANY in row:
+                raise UsageError(
+                    f"{row[TOO_MANY]} cells, but the header names {len(header)} columns"
+                )
+            outputs = estimator.outputs(row)
+        except MlsalError as error:
+            bad += 1
+            on_bad_row(BadRow(line, str(error)))
+            if strict:
+                break
+        else:
+            writer.write(row, outputs)
+            written += 1
+        if on_row is not None:
+            on_row()
+    return written, bad

@@ -1,0 +1,57 @@
+"""`mlsal offer` for people: the verdict, where the offer sits, and how far to trust it."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from mlsal.offer import OfferAssessment
+from mlsal.render.table import dollars, profile_line, sources_list
+
+VERDICT_STYLE = {"below market": "bold red", "fair": "bold yellow", "strong": "bold green"}
+
+
+def ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 62nd."""
+    if 10 <= number % 100 <= 20:
+        return f"{number}th"
+    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
+
+
+def render_offer(assessment: OfferAssessment) -> RenderableType:
+    estimate = assessment.estimate
+    sign = "+" if assessment.gap >= 0 else "-"
+    verdict = Text("Verdict: ", style="bold")
+    verdict.append(assessment.verdict, style=VERDICT_STYLE[assessment.verdict])
+    verdict.append(
+        f" — the offer sits at the {ordinal(round(assessment.percentile))} percentile of the "
+        "estimated distribution"
+    )
+    table = Table(title=f"Offer against the market, USD of {estimate.as_of}", title_justify="left")
+    table.add_column("Offer", justify="right", style="bold")
+    table.add_column(f"Low (P{estimate.low_percentile})", justify="right")
+    table.add_column("Median", justify="right")
+    table.add_column(f"High (P{estimate.high_percentile})", justify="right")
+    table.add_column("Gap to median", justify="right")
+    table.add_row(
+        dollars(assessment.offer),
+        dollars(estimate.low),
+        dollars(estimate.median),
+        dollars(estimate.high),
+        f"{sign}{dollars(abs(assessment.gap))} ({sign}{abs(assessment.gap_percent):.1f}%)",
+    )
+    trust = Text(f"Confidence: {assessment.confidence}\n", style="bold")
+    for reason in assessment.confidence_reasons:
+        trust.append(f" • {reason}\n", style="")
+    return Group(
+        Text(f"Profile: {profile_line(estimate)}", style="bold"),
+        verdict,
+        table,
+        Text(
+            "Compare base salary with base salary: the estimate is base pay; bonus and equity "
+            "are not in it.\n"
+        ),
+        trust,
+        sources_list(estimate.sources),
+    )

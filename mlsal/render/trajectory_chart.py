@@ -1,0 +1,71 @@
+"""`mlsal trajectory` for people: a table with a bar per year, level boundaries marked."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from mlsal.render.table import dollars, profile_line
+from mlsal.trajectory import Trajectory
+
+BAR_WIDTH = 40
+
+
+def bar(low: int, median: int, high: int, lowest: int, highest: int) -> Text:
+    """'    ━━━━━●━━━━━━    ': the band from low to high on a common scale, the median marked."""
+    span = max(highest - lowest, 1)
+
+    def column(amount: int) -> int:
+        return min(BAR_WIDTH - 1, round((amount - lowest) / span * (BAR_WIDTH - 1)))
+
+    start, middle, end = column(low), column(median), column(high)
+    text = Text(" " * start)
+    text.append("━" * (middle - start), style="cyan")
+    text.append("●", style="bold green")
+    text.append("━" * (end - middle), style="cyan")
+    text.append(" " * (BAR_WIDTH - 1 - end))
+    return text
+
+
+def render_trajectory(trajectory: Trajectory) -> RenderableType:
+    points = trajectory.points
+    first = points[0].estimate
+    lowest = min(p.estimate.low for p in points)
+    highest = max(p.estimate.high for p in points)
+    table = Table(
+        title=f"Pay by years of experience, USD of {first.as_of} ({first.basis} salary)",
+        title_justify="left",
+    )
+    table.add_column("Years", justify="right")
+    table.add_column("Level")
+    table.add_column(f"Low (P{first.low_percentile})", justify="right")
+    table.add_column("Median", justify="right", style="bold green")
+    table.add_column(f"High (P{first.high_percentile})", justify="right")
+    table.add_column(f"{dollars(lowest)} … {dollars(highest)}", no_wrap=True)
+    previous = None
+    for point in points:
+        if previous is not None and point.level != previous:
+            table.add_section()
+        estimate = point.estimate
+        table.add_row(
+            str(point.years),
+            point.level if point.level != previous else "",
+            dollars(estimate.low),
+            dollars(estimate.median),
+            dollars(estimate.high),
+            bar(estimate.low, estimate.median, estimate.high, lowest, highest),
+        )
+        previous = point.level
+    boundaries = ", ".join(
+        f"{level} from {years} years" for level, years in trajectory.boundaries()
+    )
+    return Group(
+        Text(f"Profile: {profile_line(first, skip='level')}", style="bold"),
+        table,
+        Text(
+            f"Levels by the sources' year ranges: {boundaries}. Staff and principal have no "
+            "year range in any source (see mlsal compare entry mid senior staff principal). "
+            f"━ low to high (P{first.low_percentile}–P{first.high_percentile}), ● median."
+        ),
+    )

@@ -1,0 +1,77 @@
+"""The career curve: low / median / high by years of experience, for one profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from mlsal.catalog import Catalog
+from mlsal.engine import estimate
+from mlsal.errors import UsageError
+from mlsal.profile import MAX_YEARS, Profile, resolve_profile
+from mlsal.result import Estimate
+
+
+@dataclass
+class Point:
+    years: int
+    estimate: Estimate
+
+    @property
+    def level(self) -> str:
+        return self.estimate.profile.level or ""
+
+
+@dataclass
+class Trajectory:
+    points: list[Point]
+    warnings: list[str]
+
+    def boundaries(self) -> list[tuple[str, int]]:
+        """(level, first year) for each level the curve passes through."""
+        seen: list[tuple[str, int]] = []
+        for point in self.points:
+            if not seen or seen[-1][0] != point.level:
+                seen.append((point.level, point.years))
+        return seen
+
+    def to_dict(self) -> dict[str, Any]:
+        first = self.points[0].estimate
+        return {
+            "as_of": first.as_of,
+            "band": first.band_share,
+            "basis": first.basis,
+            "points": [
+                {
+                    "years": p.years,
+                    "level": p.level,
+                    "low": p.estimate.low,
+                    "median": p.estimate.median,
+                    "high": p.estimate.high,
+                }
+                for p in self.points
+            ],
+            "level_boundaries": [
+                {"level": level, "from_years": years} for level, years in self.boundaries()
+            ],
+            "sources": sorted({s.id for p in self.points for s in p.estimate.sources}),
+            "warnings": self.warnings,
+        }
+
+
+def trajectory(catalog: Catalog, profile: Profile, to_years: int) -> Trajectory:
+    if not 0 <= to_years <= MAX_YEARS:
+        raise UsageError(f"--to must be between 0 and {MAX_YEARS}, got {to_years}")
+    warnings: list[str] = []
+    if profile.level is not None or profile.years is not None:
+        warnings.append("--level and --years are left out: the curve runs over the years")
+    base = resolve_profile(replace(profile, level=None, years=None), catalog)
+    points = [
+        Point(years, estimate(catalog, replace(base, years=float(years))))
+        for years in range(to_years + 1)
+    ]
+    for point in points:
+        for warning in point.estimate.warnings:
+            if warning not in warnings:
+                warnings.append(warning)
+    return Trajectory(points, warnings)

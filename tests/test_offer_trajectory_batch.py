@@ -1,0 +1,226 @@
+"""offer, trajectory, batch and the Python API, driven as users drive them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import mlsal
+from mlsal import batch as batch_module
+from mlsal.batch_io import atomic_output
+from mlsal.errors import UsageError
+from mlsal.offer import parse_amount
+
+from conftest import Run
+
+# ----------------------------------------------------------------------------- offer
+
+
+@pytest.mark.parametrize(
+    ("text", "dollars"),
+    [
+        ("185000", 185000),
+        ("185k", 185000),
+        ("$185,000", 185000),
+        ("185.5K", 185500),
+        ("$1.2m", 1200000),
+        (" 92,500 ", 92500),
+    ],
+)
+def test_offer_amounts_as_people_write_them(text: str, dollars: int) -> None:
+    assert parse_amount(text) == dollars
+
+
+@pytest.mark.parametrize("text", ["abc", "185kk", "-5000", "12", "$", "1e9"])
+def test_unreadable_offers_are_usage_errors(text: str) -> None:
+    with pytest.raises(UsageError):
+        parse_amount(text)
+
+
+def test_offer_at_the_median_is_fair_and_at_low_is_below_market(run: Run) -> None:
+    market = run.json("estimate", "--level", "senior")
+    at_median = run.json("offer", str(market["median"]), "--level", "senior")
+    assert at_median["verdict"] == "fair" and abs(at_median["percentile"] - 50) < 0.5
+    assert at_median["gap"] == 0 and at_median["estimate"] == market
+    at_low = run.json("offer", str(market["low"]), "--level", "senior")
+    assert at_low["verdict"] == "below market" and abs(at_low["percentile"] - 10) < 0.5
+    above = run.json("offer", str(market["high"]), "--level", "senior")
+    assert above["verdict"] == "strong" and above["gap"] == market["high"] - market["median"]
+
+
+def test_offer_confidence_is_capped_on_thin_data(run: Run) -> None:
+    backed = run.json("offer", "200k", "--level", "senior")
+    assert backed["confidence"] == "high"
+    thin = run.json("offer", "200k", "--level", "staff")
+    assert thin["confidence"] == "low"
+    assert any("single source" in r for r in thin["confidence_reasons"])
+    ignored = run.json("offer", "200k", "--level", "senior", "--city", "Seattle")
+    assert ignored["confidence"] == "medium"
+
+
+def test_offer_table_and_csv(run: Run) -> None:
+    table = run("offer", "185k", "--years", "4", "--city", "NYC")
+    assert table.exit_code == 0 and "Verdict:" in table.stdout and "$185,000" in table.stdout
+    rows = list(csv.DictReader(io.StringIO(run("offer", "185k", "-f", "csv").stdout)))
+    assert rows[0]["offer"] == "185000" and rows[0]["verdict"] in ("below market", "fair", "strong")
+    bad = run("offer", "lots", "-f", "json")
+    assert bad.exit_code == 2 and bad.stdout == "" and "cannot read the offer 'lots'" in bad.stderr
+
+
+# ------------------------------------------------------------------------ trajectory
+
+
+def test_trajectory_numbers_and_levels(run: Run) -> None:
+    data = run.json("trajectory", "--to", "12", "--city", "SF")
+    points = data["points"]
+    assert [p["years"] for p in points] == list(range(13))
+    medians = [p["median"] for p in points]
+    assert medians == sorted(medians)
+    assert [b["level"] for b in data["level_boundaries"]] == ["entry", "mid", "senior"]
+    assert data["level_boundaries"][1]["from_years"] == 2
+    single = run.json("estimate", "--years", "7", "--city", "SF")
+    assert points[7]["median"] == single["median"]
+
+
+def test_trajectory_chart_and_csv(run: Run) -> None:
+    table = run("trajectory", "--to", "6")
+    assert table.exit_code == 0
+    assert "●" in table.stdout and "━" in table.stdout and "senior" in table.stdout
+    rows = list(csv.DictReader(io.StringIO(run("trajectory", "--to", "3", "-f", "csv").stdout)))
+    assert [r["years"] for r in rows] == ["0", "1", "2", "3"]
+    bad = run("trajectory", "--to", "99")
+    assert bad.exit_code == 2 and "--to must be between 0 and 60" in bad.stderr
+
+
+# ----------------------------------------------------------------------------- batch
+
+PROFILES = """name,years,city,company,skills
+alice,3,SF,google,nlp
+bob,,Atlantis,,
+carol,7,Seattle,amazon,"nlp,cv"
+dave,-2,,,
+erin,1,london,,
+"""
+
+
+def test_batch_reports_bad_rows_and_keeps_the_good_in_order(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "profiles.csv"
+    path.write_text(PROFILES, encoding="utf-8")
+    result = run("batch", str(path))
+    assert result.exit_code == 1
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["name"] for r in rows] == ["alice", "carol", "erin"]
+    assert "line 3: unknown city 'Atlantis'; did you mean 'Atlanta'?" in result.stderr
+    assert "line 5: years must be between 0 and 60" in result.stderr
+    alice = run.json(
+        "estimate", "--years", "3", "--city", "SF", "--company", "google", "--skill", "nlp"
+    )
+    assert int(rows[0]["median"]) == alice["median"]
+    assert rows[0]["sources"] == ";".join(s["id"] for s in alice["sources"])
+
+
+def test_batch_reads_stdin_and_writes_json_lines(run: Run) -> None:
+    good = "\n".join(PROFILES.splitlines()[:2]) + "\n"
+    result = run("batch", "-", "--format", "jsonl", input=good)
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert records[0]["name"] == "alice" and records[0]["low"] <= records[0]["high"]
+    assert isinstance(records[0]["sources"], list)
+
+
+def test_batch_strict_stops_and_leaves_the_old_output(run: Run, tmp_path: Path) -> None:
+    source = tmp_path / "profiles.csv"
+    source.write_text(PROFILES, encoding="utf-8")
+    output = tmp_path / "out.csv"
+    output.write_text("old\n", encoding="utf-8")
+    result = run("batch", str(source), "--output", str(output), "--strict")
+    assert result.exit_code == 1
+    assert result.stderr.count("error:") == 1
+    assert output.read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "profiles.csv"]
+
+
+def test_batch_output_appears_whole_or_not_at_all(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    with pytest.raises(KeyboardInterrupt), atomic_output(target) as stream:
+        stream.write("half a row,")
+        raise KeyboardInterrupt
+    assert list(tmp_path.iterdir()) == []
+    with atomic_output(target) as stream:
+        stream.write("whole\n")
+        assert not target.exists(), "nothing under the final name while writing"
+    assert target.read_text(encoding="utf-8") == "whole\n"
+
+
+def test_batch_memo_stays_bounded(
+    monkeypatch: pytest.MonkeyPatch, run: Run, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(batch_module, "MEMO_LIMIT", 5)
+    seen: list[int] = []
+    original = batch_module.BatchEstimator.outputs
+
+    def spy(self: batch_module.BatchEstimator, row: dict[str, str]) -> list[object]:
+        seen.append(len(self.memo))
+        return original(self, row)
+
+    monkeypatch.setattr(batch_module.BatchEstimator, "outputs", spy)
+    lines = ["years"] + [str(y / 2) for y in range(40)]
+    result = run("batch", "-", input="\n".join(lines) + "\n")
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 41
+    assert max(seen) <= 5
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "the input is empty"),
+        ("colour,shape\nred,round\n", "no profile column"),
+        ("years,years\n1,2\n", "names a column twice"),
+    ],
+)
+def test_batch_bad_input_files(run: Run, text: str, message: str) -> None:
+    result = run("batch", "-", input=text)
+    assert result.exit_code == 2 and message in result.stderr and result.stdout == ""
+
+
+def test_batch_installed_script(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "mlsal"
+    if not script.exists():
+        pytest.skip("mlsal is not installed in this env")
+    source = tmp_path / "in.csv"
+    source.write_text(PROFILES, encoding="utf-8")
+    output = tmp_path / "out.csv"
+    done = subprocess.run(
+        [str(script), "batch", str(source), "-o", str(output)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert done.returncode == 1 and done.stdout == ""
+    assert len(output.read_text(encoding="utf-8").splitlines()) == 4
+
+
+# ----------------------------------------------------------------------------- API
+
+
+def test_api_gives_what_the_cli_prints(run: Run) -> None:
+    assert mlsal.estimate(years=3, city="SF") == run.json(
+        "estimate", "--years", "3", "--city", "SF"
+    )
+    row = {"years": 3.0, "city": "SF", "company": float("nan"), "skills": None, "extra": "x"}
+    with pytest.raises(mlsal.UsageError, match="unknown input 'extra'"):
+        mlsal.estimate(row)
+    del row["extra"]
+    assert mlsal.estimate(row)["median"] == mlsal.estimate(years=3, city="SF")["median"]
+    assert mlsal.estimate(mlsal.Profile(years=3, city="SF"))["inputs"]["city"] == "san-francisco"
+    with pytest.raises(mlsal.UsageError, match="did you mean 'San Francisco'"):
+        mlsal.estimate(city="San Fransisco")
