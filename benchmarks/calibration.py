@@ -36,7 +36,7 @@ def with_records(catalog: Catalog, years: tuple[int, ...] | None) -> Catalog:
     if years:
         raw = (ROOT / "data" / "documents" / "aijobs_salaries_2020-2023.csv").read_text()
         cpi = (ROOT / "data" / "documents" / "cpi_u_annual.csv").read_text()
-        kept += [Fact.model_validate(f) for f in aijobs.derive(raw, cpi, years)]
+        kept += [Fact(**f) for f in aijobs.derive(raw, cpi, years)]
     return replace(catalog, facts=kept)
 
 

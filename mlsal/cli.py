@@ -5,8 +5,6 @@ Data goes to stdout, warnings and errors to stderr. Exit codes: 0 success, 1 bro
 Heavy modules (pydantic, rich) are imported inside the commands that need them.
 """
 
-from __future__ import annotations
-
 import functools
 import inspect
 import sys
@@ -59,9 +57,45 @@ class OneLineErrors(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
 
+class LazyCommands(OneLineErrors):
+    """Builds a subcommand's parser only when it is run (or help lists it): building all of
+    them costs every run of a CLI that shell scripts call in loops."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        single = COMMANDS.get(name)
+        return None if single is None else typer.main.get_command(single)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in COMMANDS:
+            from mlsal.names import did_you_mean, nearest
+
+            hint = (
+                did_you_mean(nearest(name, list(COMMANDS))) or f"; commands: {', '.join(COMMANDS)}"
+            )
+            typer.echo(f"error: unknown command '{name}'{hint}", err=True)
+            sys.exit(2)
+        return super().resolve_command(ctx, args)
+
+
+# Each command lives in a Typer app of its own, so that it can be built alone.
+COMMANDS: dict[str, typer.Typer] = {}
+PLAIN_TYPER = {"add_completion": False, "pretty_exceptions_enable": False, "rich_markup_mode": None}
+
+
+def command(func: Callable[..., None]) -> Callable[..., None]:
+    single = typer.Typer(**PLAIN_TYPER)  # type: ignore[arg-type]
+    single.command()(func)
+    COMMANDS[func.__name__] = single
+    return func
+
+
 app = typer.Typer(
     name="mlsal",
-    cls=OneLineErrors,
+    cls=LazyCommands,
     help="Salary estimates for Machine Learning Engineers, every figure traced to its source.",
     no_args_is_help=True,
     add_completion=False,
@@ -126,10 +160,12 @@ def print_renderable(renderable: Any) -> None:
 
     from rich.console import Console
 
-    console = Console(soft_wrap=False)
+    # Text from data files is shown as it is: never read as Rich markup or emoji codes.
+    plain = {"soft_wrap": False, "markup": False, "emoji": False, "highlight": False}
+    console = Console(**plain)  # type: ignore[arg-type]
     if not console.is_terminal and "COLUMNS" not in os.environ:
         # Piped or redirected: wide enough that tables are not cut to a terminal's 80 columns.
-        console = Console(soft_wrap=False, width=PIPED_WIDTH)
+        console = Console(width=PIPED_WIDTH, **plain)  # type: ignore[arg-type]
     console.print(renderable)
 
 
@@ -154,7 +190,7 @@ def emit(
         print_renderable(table())
 
 
-def load() -> Catalog:
+def load() -> "Catalog":
     from mlsal.api import catalog
 
     return catalog(Settings.data_dirs)
@@ -296,7 +332,7 @@ def profile_command(func: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
-def make_profile(options: dict[str, Any]) -> Profile:
+def make_profile(options: dict[str, Any]) -> "Profile":
     from mlsal.profile import Profile
 
     return Profile(
@@ -330,7 +366,7 @@ RealOption = Annotated[
 # Commands
 
 
-@app.command()
+@command
 @profile_command
 def estimate(
     profile: Profile,
@@ -370,7 +406,7 @@ def no_price_parity(city: str | None) -> str:
     return f"no price parity for {city}: BEA's price parities cover US metro areas only"
 
 
-@app.command()
+@command
 @profile_command
 def compare(
     profile: Profile,
@@ -415,7 +451,7 @@ def compare(
     emit(output_format, comparison.to_dict, csv_text, table, comparison.warnings)
 
 
-@app.command()
+@command
 @profile_command
 def explain(profile: Profile, output_format: FormatOption = OutputFormat.table) -> None:
     """Show the calculation behind an estimate, step by step, with every figure's quote.
@@ -449,7 +485,7 @@ def explain(profile: Profile, output_format: FormatOption = OutputFormat.table) 
     emit(output_format, data, csv_text, table, result.warnings)
 
 
-@app.command()
+@command
 @profile_command
 def offer(
     profile: Profile,
@@ -485,7 +521,7 @@ def offer(
     emit(output_format, assessment.to_dict, csv_text, table, result.warnings)
 
 
-@app.command()
+@command
 @profile_command
 def trajectory(
     profile: Profile,
@@ -523,7 +559,7 @@ class BatchFormat(StrEnum):
     jsonl = "jsonl"
 
 
-@app.command()
+@command
 def batch(
     input_path: Annotated[
         str,
@@ -556,7 +592,7 @@ def batch(
         raise typer.Exit(1)
 
 
-@app.command()
+@command
 def factors(
     dimension: Annotated[
         str | None,
@@ -601,7 +637,7 @@ def factors(
     emit(output_format, lambda: data, csv_text, table)
 
 
-@app.command()
+@command
 def sources(
     source_id: Annotated[
         str | None, typer.Argument(metavar="[ID]", help="A source id: list its facts.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from mlsal.catalog import Catalog
@@ -37,17 +38,19 @@ SOURCE_COLUMNS = ("id", "kind", "title", "year", "document", "facts", "citation"
 
 
 def fact_data(fact: Fact) -> dict[str, Any]:
-    data = fact.model_dump(exclude_none=True)
-    if not data.get("values"):
-        data.pop("values", None)
-    return data
+    return _plain(fact)
+
+
+def _plain(item: Any) -> dict[str, Any]:
+    """A dataclass as a dict, without the fields it leaves empty."""
+    return {k: v for k, v in dataclasses.asdict(item).items() if v is not None and v != []}
 
 
 def source_entry(catalog: Catalog, source: Source) -> dict[str, Any]:
     facts = [fact_data(f) for f in catalog.facts if f.source == source.id]
     excluded = [{"quote": e.quote, "why": e.why} for e in catalog.excluded if e.source == source.id]
     return {
-        **source.model_dump(exclude_none=True),
+        **_plain(source),
         "fact_count": len(facts),
         "facts": facts,
         "excluded": excluded,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 
 
@@ -20,6 +19,8 @@ MARGIN = 0.1  # suggestions must be nearly as close as the best one
 
 def nearest(text: str, candidates: list[str], limit: int = 3) -> list[str]:
     """The candidates closest to text, best first, by normalized spelling."""
+    import difflib  # only when something was not found
+
     by_form: dict[str, str] = {}
     for candidate in candidates:
         by_form.setdefault(normalize(candidate), candidate)

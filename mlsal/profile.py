@@ -9,6 +9,7 @@ from typing import Any
 from mlsal.aging import check_as_of
 from mlsal.catalog import Catalog
 from mlsal.errors import UsageError
+from mlsal.record import Record
 
 MAX_YEARS = 60
 DEFAULT_ROLE = "ml-engineer"
@@ -27,8 +28,8 @@ NAMED_FIELDS = {
 LIST_FIELDS = {"skills": "skill", "certifications": "certification"}
 
 
-@dataclass(frozen=True)
-class Profile:
+@dataclass(frozen=True, eq=False, repr=False)
+class Profile(Record):
     years: float | None = None
     level: str | None = None
     city: str | None = None

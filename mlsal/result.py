@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from mlsal.profile import Profile
+from mlsal.record import Record
 
 FactorStatus = Literal["applied", "reference", "no figure", "skipped", "not stacked"]
 
 
-@dataclass(frozen=True)
-class FigureUsed:
+@dataclass(eq=False, repr=False)
+class FigureUsed(Record):
     """One figure of one source, as the engine read it."""
 
     fact: str
@@ -20,8 +21,8 @@ class FigureUsed:
     value: float  # dollars for a band, a ratio for a factor
 
 
-@dataclass(frozen=True)
-class SourceView:
+@dataclass(eq=False, repr=False)
+class SourceView(Record):
     """One source's combined figure for one cell (a band or a factor)."""
 
     source: str
@@ -32,8 +33,8 @@ class SourceView:
     records: int = 0  # individual records behind the view (0 for an article's sentence)
 
 
-@dataclass(frozen=True)
-class Band:
+@dataclass(init=False, eq=False, repr=False)
+class Band(Record):
     """The starting distribution: pay of the level (or of all levels) before factors."""
 
     label: str
@@ -46,8 +47,8 @@ class Band:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Factor:
+@dataclass(eq=False, repr=False)
+class Factor(Record):
     dimension: str
     value: str
     label: str
@@ -63,8 +64,8 @@ class Factor:
         return self.status == "applied"
 
 
-@dataclass(frozen=True)
-class OccupationReference:
+@dataclass(init=False, eq=False, repr=False)
+class OccupationReference(Record):
     """Official wages of the closest occupation: a labelled proxy, never the estimate itself."""
 
     soc: str
@@ -76,8 +77,8 @@ class OccupationReference:
     facts: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class PurchasingPower:
+@dataclass(init=False, eq=False, repr=False)
+class PurchasingPower(Record):
     """What the band buys at US-average prices in the city's metro area."""
 
     city: str
@@ -90,8 +91,8 @@ class PurchasingPower:
     high: int
 
 
-@dataclass(frozen=True)
-class SourceInfo:
+@dataclass(init=False, eq=False, repr=False)
+class SourceInfo(Record):
     id: str
     title: str
     kind: str
@@ -99,8 +100,8 @@ class SourceInfo:
     citation: str
 
 
-@dataclass
-class Estimate:
+@dataclass(init=False, eq=False, repr=False)
+class Estimate(Record):
     profile: Profile
     low: int
     median: int

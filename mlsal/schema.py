@@ -1,10 +1,17 @@
-"""Pydantic models of the data files. Unknown fields are refused, so a typo cannot hide a value."""
+"""The shapes of the data files, as plain dataclasses.
+
+Types, required and unknown fields are validated by pydantic when the TOML files are loaded
+(mlsal.validation; unknown fields are refused, so a typo cannot hide a value); the rules on
+values that types cannot say are each class's `problems()`. Importing this module does not
+import pydantic, so a run that reads the checked cache starts fast.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from mlsal.record import Record
 
 Dimension = Literal[
     "reference",  # a figure other figures are measured against, never an estimate by itself
@@ -44,106 +51,156 @@ FigureKind = Literal[
 
 # Figures that say where typical pay lies, and so can form a band or a factor.
 CENTRAL_FIGURES = frozenset({"average", "median", "average_range", "pay_range", "percentiles"})
+NO_VALUE_DIMENSIONS = frozenset({"reference", "overall", "experience", "growth", "price_index"})
+STRICT = {"extra": "forbid"}  # pydantic config of every class: unknown fields are refused
 
-NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+Problems = list[tuple[str, str]]  # (field, message)
 
 
-class Source(Strict):
-    id: str = Field(pattern=NAME_PATTERN)
+def _positive(problems: Problems, **numbers: float | None) -> None:
+    for name, number in numbers.items():
+        if number is not None and number <= 0:
+            problems.append((name, f"must be greater than 0, got {number}"))
+
+
+def _between(problems: Problems, name: str, number: int | None, low: int, high: int) -> None:
+    if number is not None and not low <= number <= high:
+        problems.append((name, f"must be from {low} to {high}, got {number}"))
+
+
+def _text(problems: Problems, **texts: str | None) -> None:
+    for name, text in texts.items():
+        if text is not None and not text.strip():
+            problems.append((name, "must not be empty"))
+
+
+def _name(problems: Problems, name: str, text: str) -> None:
+    if (
+        not text
+        or not (text[0].isascii() and text[0].isalnum())
+        or not all(ch.isascii() and (ch.isalnum() or ch in "._-") for ch in text)
+    ):
+        problems.append((name, f"must be letters, digits, '.', '_' or '-', got '{text}'"))
+
+
+@dataclass(init=False, eq=False, repr=False)
+class Source(Record):
+    __pydantic_config__ = STRICT
+    id: str
     kind: Literal["article", "dataset", "statistics", "user"]
-    title: str = Field(min_length=1)
-    citation: str = Field(min_length=1)
+    title: str
+    citation: str
     document: str | None = None
-    year: int | None = Field(default=None, ge=1990, le=2100)
+    year: int | None = None
     url: str | None = None
     licence: str | None = None
     caveat: str | None = None  # shown with every result that uses the source
 
+    def problems(self) -> Problems:
+        found: Problems = []
+        _name(found, "id", self.id)
+        _text(found, title=self.title, citation=self.citation)
+        _between(found, "year", self.year, 1990, 2100)
+        return found
 
-class Fact(Strict):
-    id: str = Field(pattern=NAME_PATTERN)
+
+@dataclass(init=False, eq=False, repr=False)
+class Fact(Record):
+    __pydantic_config__ = STRICT
+    id: str
     source: str
     dimension: Dimension
     figure: FigureKind
-    quote: str = Field(min_length=1)
+    quote: str
     value: str | None = None
-    values: list[str] = Field(default_factory=list)
-    amount: int | None = Field(default=None, gt=0)
-    low: int | None = Field(default=None, gt=0)
-    high: int | None = Field(default=None, gt=0)
-    p10: int | None = Field(default=None, gt=0)
-    p25: int | None = Field(default=None, gt=0)
-    p50: int | None = Field(default=None, gt=0)
-    p75: int | None = Field(default=None, gt=0)
-    p90: int | None = Field(default=None, gt=0)
-    n: int | None = Field(default=None, gt=0)
-    percentile: int | None = Field(default=None, gt=0, lt=100)
-    index: float | None = Field(default=None, gt=0)
-    years_low: int | None = Field(default=None, ge=0, le=60)
-    years_high: int | None = Field(default=None, ge=0, le=60)
+    values: list[str] = field(default_factory=list)  # statements: the values they speak of
+    amount: int | None = None
+    low: int | None = None
+    high: int | None = None
+    p10: int | None = None
+    p25: int | None = None
+    p50: int | None = None
+    p75: int | None = None
+    p90: int | None = None
+    n: int | None = None
+    percentile: int | None = None
+    index: float | None = None
+    years_low: int | None = None
+    years_high: int | None = None
     basis: Literal["base", "total", "unspecified"] = "unspecified"
-    year: int | None = Field(default=None, ge=1990, le=2100)
+    year: int | None = None
     reference: str | None = None
     context: str | None = None
-    filter: dict[str, str] | None = None  # records: the selection a derived figure is computed over
+    filter: dict[str, str] | None = None  # records: the selection a derived figure covers
     derivation: str | None = None  # how a derived figure was computed from its source
     flag: str | None = None  # a warning shown whenever the figure is used
     note: str | None = None
 
-    @model_validator(mode="after")
-    def _figure_has_its_numbers(self) -> Fact:
+    def problems(self) -> Problems:
+        found: Problems = []
+        _name(found, "id", self.id)
+        _text(found, quote=self.quote)
+        _positive(
+            found,
+            amount=self.amount,
+            low=self.low,
+            high=self.high,
+            p10=self.p10,
+            p25=self.p25,
+            p50=self.p50,
+            p75=self.p75,
+            p90=self.p90,
+            n=self.n,
+            index=self.index,
+        )
+        _between(found, "percentile", self.percentile, 1, 99)
+        _between(found, "years_low", self.years_low, 0, 60)
+        _between(found, "years_high", self.years_high, 0, 60)
+        _between(found, "year", self.year, 1990, 2100)
         kind = self.figure
-        if kind in ("average", "median", "maximum", "increase", "percentile") and (
-            self.amount is None
-        ):
-            raise ValueError(f"a figure of kind '{kind}' needs 'amount'")
-        if kind == "percentile" and self.percentile is None:
-            raise ValueError("a figure of kind 'percentile' needs 'percentile'")
-        if kind == "index" and self.index is None:
-            raise ValueError("a figure of kind 'index' needs 'index'")
-        if kind in ("average_range", "pay_range"):
-            if self.low is None or self.high is None:
-                raise ValueError(f"a figure of kind '{kind}' needs 'low' and 'high'")
-            if self.low >= self.high:
-                raise ValueError(f"'low' ({self.low}) must be below 'high' ({self.high})")
-        if kind == "percentiles":
-            given = [self.p10, self.p25, self.p50, self.p75, self.p90]
-            points = [p for p in given if p is not None]
-            if len(points) < len(given) or self.n is None:
-                raise ValueError(
-                    "a figure of kind 'percentiles' needs p10, p25, p50, p75, p90 and n"
-                )
-            if points != sorted(points):
-                raise ValueError("percentiles must not decrease from p10 to p90")
+        needs = {
+            "average": ("amount",),
+            "median": ("amount",),
+            "maximum": ("amount",),
+            "increase": ("amount",),
+            "percentile": ("amount", "percentile"),
+            "index": ("index",),
+            "average_range": ("low", "high"),
+            "pay_range": ("low", "high"),
+            "percentiles": ("p10", "p25", "p50", "p75", "p90", "n"),
+        }
+        for name in needs.get(kind, ()):
+            if getattr(self, name) is None:
+                found.append((name, f"a figure of kind '{kind}' needs '{name}'"))
+        if self.low is not None and self.high is not None and self.low >= self.high:
+            found.append(("low", f"must be below 'high' ({self.high}), got {self.low}"))
+        points = [p for p in (self.p10, self.p25, self.p50, self.p75, self.p90) if p is not None]
+        if points != sorted(points):
+            found.append(("p10", "percentiles must not decrease from p10 to p90"))
         if kind == "years_range" and self.years_low is None and self.years_high is None:
-            raise ValueError("a figure of kind 'years_range' needs 'years_low' or 'years_high'")
+            found.append(("years_low", "a figure of kind 'years_range' needs years"))
         if (
             self.years_low is not None
             and self.years_high is not None
             and self.years_low > self.years_high
         ):
-            raise ValueError(f"'years_low' ({self.years_low}) is above 'years_high'")
+            found.append(("years_low", f"must not be above 'years_high' ({self.years_high})"))
         if kind == "statement":
             if not self.values:
-                raise ValueError("a statement needs 'values': the values it speaks of")
-        elif (
-            self.dimension not in ("reference", "overall", "experience", "growth", "price_index")
-            and self.value is None
-        ):
-            raise ValueError(f"a figure about '{self.dimension}' needs 'value'")
-        return self
+                found.append(("values", "a statement needs the values it speaks of"))
+        elif self.dimension not in NO_VALUE_DIMENSIONS and self.value is None:
+            found.append(("value", f"a figure about '{self.dimension}' needs 'value'"))
+        return found
 
 
-class DimensionValue(Strict):
-    key: str = Field(pattern=NAME_PATTERN)
-    label: str = Field(min_length=1)
-    aliases: list[str] = Field(default_factory=list)
+@dataclass(init=False, eq=False, repr=False)
+class DimensionValue(Record):
+    __pydantic_config__ = STRICT
+    key: str
+    label: str
+    aliases: list[str] = field(default_factory=list)
     country: str | None = None  # cities: the country they are in
-    filed_as: list[str] = Field(default_factory=list)  # companies: names as filed in records
+    filed_as: list[str] = field(default_factory=list)  # companies: names as filed in records
     metro: int | None = None  # cities: BEA GeoFips code of the metro area, for price parities
     occupation: str | None = None  # roles: closest official occupation (SOC code)
 
@@ -152,55 +209,62 @@ class DimensionValue(Strict):
         """Every name the value answers to: key, label, aliases and names as filed."""
         return (self.key, self.label, *self.aliases, *self.filed_as)
 
-
-class Dimensions(Strict):
-    levels: list[DimensionValue]
-    roles: list[DimensionValue]
-    countries: list[DimensionValue]
-    cities: list[DimensionValue]
-    industries: list[DimensionValue]
-    educations: list[DimensionValue]
-    company_sizes: list[DimensionValue]
-    companies: list[DimensionValue] = Field(default_factory=list)  # from companies.toml
-    skills: list[DimensionValue]
-    certifications: list[DimensionValue]
+    def problems(self) -> Problems:
+        found: Problems = []
+        _name(found, "key", self.key)
+        _text(found, label=self.label)
+        return found
 
 
-class Percentiles(Strict):
-    low_percentile: int = Field(gt=0, lt=50)
-    high_percentile: int = Field(gt=50, lt=100)
+@dataclass(init=False, eq=False, repr=False)
+class Percentiles(Record):
+    __pydantic_config__ = STRICT
+    low_percentile: int
+    high_percentile: int
     why: str
 
 
-class Weights(Strict):
-    article: float = Field(gt=0)
-    records_per_article: float = Field(gt=0)
+@dataclass(init=False, eq=False, repr=False)
+class Weights(Record):
+    __pydantic_config__ = STRICT
+    article: float
+    records_per_article: float
     why: str
 
 
-class FactorSettings(Strict):
-    prior_weight: float = Field(ge=0)
+@dataclass(init=False, eq=False, repr=False)
+class FactorSettings(Record):
+    __pydantic_config__ = STRICT
+    prior_weight: float
     why: str
 
 
-class YearsToLevel(Strict):
+@dataclass(init=False, eq=False, repr=False)
+class YearsToLevel(Record):
+    __pydantic_config__ = STRICT
     source: str
     why: str
 
 
-class OfferSettings(Strict):
-    below_percentile: int = Field(gt=0, lt=50)
-    strong_percentile: int = Field(gt=50, lt=100)
+@dataclass(init=False, eq=False, repr=False)
+class OfferSettings(Record):
+    __pydantic_config__ = STRICT
+    below_percentile: int
+    strong_percentile: int
     why: str
 
 
-class ConfidenceSettings(Strict):
-    high_records: int = Field(gt=0)
-    medium_records: int = Field(gt=0)
+@dataclass(init=False, eq=False, repr=False)
+class ConfidenceSettings(Record):
+    __pydantic_config__ = STRICT
+    high_records: int
+    medium_records: int
     why: str
 
 
-class Method(Strict):
+@dataclass(init=False, eq=False, repr=False)
+class Method(Record):
+    __pydantic_config__ = STRICT
     band: Percentiles
     pay_range: Percentiles
     weights: Weights
@@ -209,8 +273,36 @@ class Method(Strict):
     offer: OfferSettings
     confidence: ConfidenceSettings
 
+    def problems(self) -> Problems:
+        found: Problems = []
+        for name in ("band", "pay_range"):
+            span: Percentiles = getattr(self, name)
+            _between(found, f"{name}.low_percentile", span.low_percentile, 1, 49)
+            _between(found, f"{name}.high_percentile", span.high_percentile, 51, 99)
+        _between(found, "offer.below_percentile", self.offer.below_percentile, 1, 49)
+        _between(found, "offer.strong_percentile", self.offer.strong_percentile, 51, 99)
+        _positive(
+            found,
+            **{
+                "weights.article": self.weights.article,
+                "weights.records_per_article": self.weights.records_per_article,
+                "confidence.high_records": self.confidence.high_records,
+                "confidence.medium_records": self.confidence.medium_records,
+            },
+        )
+        if self.factors.prior_weight < 0:
+            found.append(("factors.prior_weight", "must not be negative"))
+        return found
 
-class Excluded(Strict):
+
+@dataclass(init=False, eq=False, repr=False)
+class Excluded(Record):
+    __pydantic_config__ = STRICT
     source: str
-    quote: str = Field(min_length=1)
-    why: str = Field(min_length=1)
+    quote: str
+    why: str
+
+    def problems(self) -> Problems:
+        found: Problems = []
+        _text(found, quote=self.quote, why=self.why)
+        return found

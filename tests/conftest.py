@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,9 @@ from mlsal.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
+
+# Tests never read or write the user's own cache of the catalog.
+os.environ["MLSAL_CACHE_DIR"] = tempfile.mkdtemp(prefix="mlsal-test-cache-")
 
 
 @pytest.fixture(scope="session")

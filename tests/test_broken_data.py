@@ -35,30 +35,79 @@ def write(relative: str, text: str) -> Callable[[Path], None]:
     return apply
 
 
+def make_dir(relative: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        (root / relative).mkdir()
+
+    return apply
+
+
+def write_bytes(relative: str, data: bytes) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        (root / relative).write_bytes(data)
+
+    return apply
+
+
+def remove(relative: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        (root / relative).unlink()
+
+    return apply
+
+
+MID_AVERAGE = "s001.toml: facts[4] 's001.level.mid.average'"
 BREAKAGES = {
     "invalid TOML": (
         write("facts/s002.toml", "[[facts]\nid = "),
         "s002.toml: (file): not valid TOML",
     ),
+    "file not UTF-8": (write_bytes("facts/s002.toml", b"id = '\xff\xfe'\n"), "s002.toml: (file):"),
+    "unreadable file": (make_dir("facts/broken.toml"), "broken.toml: (file): cannot be read"),
+    "missing file": (remove("companies.toml"), "companies.toml: (file): cannot be read"),
     "missing field": (
         edit("facts/s001.toml", 'figure = "average"\namount = 144000\n', "amount = 144000\n"),
-        "s001.toml: facts[4] 's001.level.mid.average': figure: Field required",
+        f"{MID_AVERAGE}: figure: Field required",
     ),
     "wrong type": (
         edit("facts/s001.toml", "amount = 144000", 'amount = "144k"'),
-        "'s001.level.mid.average': amount: Input should be a valid integer",
+        f"{MID_AVERAGE}: amount: Input should be a valid integer",
     ),
     "negative pay": (
         edit("facts/s001.toml", "amount = 144000", "amount = -144000"),
-        "'s001.level.mid.average': amount: Input should be greater than 0",
+        f"{MID_AVERAGE}: amount: must be greater than 0, got -144000",
     ),
     "low above high": (
         edit("facts/s001.toml", "low = 99000\nhigh = 180000", "low = 180000\nhigh = 99000"),
-        "'s001.level.mid.range': (entry): Value error, 'low' (180000) must be below 'high' (99000)",
+        "'s001.level.mid.range': low: must be below 'high' (99000), got 180000",
     ),
     "unknown field": (
         edit("facts/s001.toml", "amount = 144000", "amount = 144000\namonut = 1"),
-        "'s001.level.mid.average': amonut: Extra inputs are not permitted",
+        f"{MID_AVERAGE}: amonut: Unexpected keyword argument",
+    ),
+    "unknown figure kind": (
+        edit(
+            "facts/s001.toml",
+            'figure = "average"\namount = 144000',
+            'figure = "mean"\namount = 144000',
+        ),
+        f"{MID_AVERAGE}: figure: Input should be 'average'",
+    ),
+    "figure without its number": (
+        edit("facts/s001.toml", 'figure = "average"\namount = 144000', 'figure = "average"'),
+        f"{MID_AVERAGE}: amount: a figure of kind 'average' needs 'amount'",
+    ),
+    "percentiles out of order": (
+        edit("facts/aijobs.toml", "p10 = ", "p10 = 9999999 # was "),
+        "p10: percentiles must not decrease from p10 to p90",
+    ),
+    "zero records": (
+        edit("facts/aijobs.toml", "n = 1155", "n = 0"),
+        "n: must be greater than 0, got 0",
+    ),
+    "statement without values": (
+        edit("facts/s000.toml", 'values = ["san-francisco", "seattle"]\n', ""),
+        "'s000.statement.hubs': values: a statement needs the values it speaks of",
     ),
     "unknown source": (
         edit(
@@ -94,6 +143,10 @@ BREAKAGES = {
         edit("facts/s003.toml", 'reference = "s003.overall"', 'reference = "s003.nothing"'),
         "reference: unknown fact id 's003.nothing'",
     ),
+    "reference without typical pay": (
+        edit("facts/s003.toml", 'reference = "s003.overall"', 'reference = "s003.maximum"'),
+        "reference: 's003.maximum' gives no typical pay to compare with",
+    ),
     "missing document": (
         edit("sources.toml", 'document = "002_f7356cbcb71a5310.txt"', 'document = "gone.txt"'),
         "sources.toml: sources[2] 's002': document: cannot read",
@@ -101,6 +154,10 @@ BREAKAGES = {
     "alias naming two cities": (
         edit("dimensions.toml", 'aliases = ["ldn"]', 'aliases = ["ldn", "sf"]'),
         "dimensions.toml: city 'london': aliases: 'sf' already names city 'san-francisco'",
+    ),
+    "alias naming two companies": (
+        edit("companies.toml", 'aliases = ["msft", "ms"]', 'aliases = ["msft", "ms", "aws"]'),
+        "companies.toml: company 'microsoft': aliases: 'aws' already names company 'amazon'",
     ),
     "city in unknown country": (
         edit("dimensions.toml", 'country = "GB"', 'country = "XX"'),
@@ -116,7 +173,7 @@ BREAKAGES = {
             'low_percentile = 10\nhigh_percentile = 90\nwhy = "The 10th',
             'low_percentile = 60\nhigh_percentile = 90\nwhy = "The 10th',
         ),
-        "method.toml: (file): band.low_percentile: Input should be less than 50",
+        "method.toml: (file): band.low_percentile: must be from 1 to 49, got 60",
     ),
 }
 
@@ -143,5 +200,71 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 
 
 def test_shipped_data_loads_clean() -> None:
-    catalog = load_catalog()
+    catalog = load_catalog(use_cache=False)
     assert len(catalog.facts) > 100
+
+
+def test_an_empty_data_directory_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(DataError) as caught:
+        load_catalog([tmp_path])
+    assert caught.value.problems == [
+        f"{tmp_path}: (directory): holds no sources.toml and no facts/*.toml"
+    ]
+
+
+def test_a_users_quote_must_be_in_the_users_document(tmp_path: Path) -> None:
+    (tmp_path / "facts").mkdir()
+    (tmp_path / "documents").mkdir()
+    (tmp_path / "documents" / "bands.txt").write_text("Senior band: $180,000 to $240,000", "utf-8")
+    (tmp_path / "sources.toml").write_text(
+        '[[sources]]\nid = "acme"\nkind = "user"\ntitle = "Acme bands"\ncitation = "Acme HR"\n'
+        'document = "bands.txt"\n',
+        "utf-8",
+    )
+    (tmp_path / "facts" / "acme.toml").write_text(
+        '[[facts]]\nid = "acme.senior"\nsource = "acme"\ndimension = "level"\nvalue = "senior"\n'
+        'figure = "pay_range"\nlow = 180000\nhigh = 250000\n'
+        'quote = "Senior band: $180,000 to $250,000"\n',
+        "utf-8",
+    )
+    with pytest.raises(DataError) as caught:
+        load_catalog([tmp_path])
+    assert caught.value.problems == [
+        f"{tmp_path / 'facts' / 'acme.toml'}: fact 'acme.senior': quote: not found word for word "
+        "in the document of source 'acme'"
+    ]
+
+
+def test_loading_never_executes_what_a_data_file_says(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    (tmp_path / "facts").mkdir()
+    (tmp_path / "sources.toml").write_text(
+        '[[sources]]\nid = "x"\nkind = "user"\n'
+        f'title = "__import__(\'os\').system(\'touch {marker}\')"\ncitation = "{{7*7}}"\n',
+        "utf-8",
+    )
+    catalog = load_catalog([tmp_path])
+    assert catalog.sources["x"].title.startswith("__import__") and not marker.exists()
+
+
+def test_cached_and_uncached_catalogs_are_equal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MLSAL_CACHE_DIR", str(tmp_path))
+    fresh = load_catalog(use_cache=False)
+    first = load_catalog()  # validates, then writes the cache
+    assert len(list(tmp_path.glob("catalog-*.json"))) == 1
+    cached = load_catalog()  # read from the cache
+    assert cached == fresh == first
+    assert cached.facts == fresh.facts and cached.method == fresh.method
+
+
+def test_a_changed_data_file_misses_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MLSAL_CACHE_DIR", str(tmp_path / "cache"))
+    root = shipped_copy(tmp_path)
+    load_catalog(shipped_dir=root)
+    edit("facts/s001.toml", "amount = 144000", "amount = -1")(root)
+    with pytest.raises(DataError):
+        load_catalog(shipped_dir=root)

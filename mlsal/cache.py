@@ -1,0 +1,143 @@
+"""A checked catalog kept as JSON, so that a run need not parse and validate the data again.
+
+The cache file is named by a hash of every data file (name, size and modification time) and
+of mlsal's version:
+any change to any file, or a new mlsal, misses it and makes a new one. It holds plain values
+only (JSON, never pickle), so reading it cannot execute anything. Where no cache directory can
+be written, mlsal simply validates on every run.
+
+Location: $MLSAL_CACHE_DIR, else $XDG_CACHE_HOME/mlsal, else ~/.cache/mlsal. Set
+MLSAL_NO_CACHE=1 to always validate.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import stat
+import typing
+import zlib
+from pathlib import Path
+from typing import Any
+
+from mlsal import __version__
+from mlsal.catalog import Catalog
+from mlsal.schema import DimensionValue, Excluded, Fact, Method, Source
+
+FORMAT = 3  # bump when the cache's layout changes
+FACT_FIELDS = list(Fact.__dataclass_fields__)  # a fact's fields, in the order __init__ takes
+KEEP = 8  # cache files kept: one per data set (shipped data plus --data-dir) in use
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("MLSAL_NO_CACHE"):
+        return None
+    if os.environ.get("MLSAL_CACHE_DIR"):
+        return Path(os.environ["MLSAL_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "mlsal"
+
+
+def fingerprint(directories: list[Path]) -> str | None:
+    """A hash of every data file's name, size and modification time, or None if one cannot
+    be read. Any edit changes a file's time and so the hash; reading the files' bytes on every
+    run would cost more than the rest of a run. The hash guards against change, not against
+    tampering: the cache holds nothing that could run."""
+    signature = [f"{__version__}/{FORMAT}"]
+    try:
+        for directory in directories:
+            signature.append(f"dir {directory.resolve()}")
+            for path in sorted(directory.rglob("*")):
+                if not path.name.startswith("."):
+                    status = path.stat()
+                    if stat.S_ISREG(status.st_mode):
+                        name = path.relative_to(directory)
+                        signature.append(f"{name} {status.st_size} {status.st_mtime_ns}")
+    except OSError:
+        return None  # let the loader report what cannot be read
+    return f"{zlib.crc32(chr(0).join(signature).encode()):08x}-{len(signature)}"
+
+
+def _path(key: str) -> Path | None:
+    directory = cache_dir()
+    return None if directory is None else directory / f"catalog-{key}.json"
+
+
+def to_plain(catalog: Catalog) -> dict[str, Any]:
+    def plain(item: Any) -> dict[str, Any]:
+        return {k: v for k, v in dataclasses.asdict(item).items() if v not in (None, [])}
+
+    names = FACT_FIELDS
+    return {
+        "sources": [plain(s) for s in catalog.sources.values()],
+        # Facts as rows under one list of field names: half the size of a dict per fact.
+        "fact_fields": names,
+        "facts": [[getattr(f, name) for name in names] for f in catalog.facts],
+        "values": {
+            dim: [dataclasses.asdict(v) for v in values] for dim, values in catalog.values.items()
+        },
+        "method": dataclasses.asdict(catalog.method),
+        "excluded": [plain(e) for e in catalog.excluded],
+    }
+
+
+def _method(data: dict[str, Any]) -> Method:
+    kinds = typing.get_type_hints(Method)
+    return Method(**{name: kinds[name](**value) for name, value in data.items()})
+
+
+def from_plain(data: dict[str, Any]) -> Catalog:
+    if data["fact_fields"] != FACT_FIELDS:
+        raise ValueError("the cache was written for other fact fields")
+    sources = [Source(**s) for s in data["sources"]]
+    return Catalog(
+        sources={s.id: s for s in sources},
+        facts=[
+            Fact.from_checked(dict(zip(FACT_FIELDS, row, strict=True))) for row in data["facts"]
+        ],
+        values={
+            dim: [DimensionValue.from_checked(v) for v in values]
+            for dim, values in data["values"].items()
+        },
+        method=_method(data["method"]),
+        excluded=[Excluded(**e) for e in data["excluded"]],
+    )
+
+
+def read(key: str) -> Catalog | None:
+    path = _path(key)
+    if path is None:
+        return None
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return from_plain(json.load(handle))
+    except (OSError, ValueError, TypeError, KeyError):
+        return None  # missing or unreadable: validate again and rewrite it
+
+
+def write(key: str, catalog: Catalog) -> None:
+    """Best effort: a cache that cannot be written only costs the next run some time."""
+    path = _path(key)
+    if path is None:
+        return
+    import tempfile
+
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
+            "w",
+            dir=path.parent,
+            prefix=".catalog-",
+            suffix=".tmp",
+            delete=False,
+            encoding="utf-8",
+        )
+        with handle:
+            json.dump(to_plain(catalog), handle, ensure_ascii=False, separators=(",", ":"))
+        os.replace(handle.name, path)
+        caches = sorted(path.parent.glob("catalog-*.json"), key=lambda p: p.stat().st_mtime)
+        for old in caches[:-KEEP]:  # the oldest, beyond the few data sets in use
+            with contextlib.suppress(OSError):
+                old.unlink()

@@ -1,0 +1,297 @@
+"""Reading the data files: TOML parsed, validated by the schema, cross-checked.
+
+Every problem found is collected, so a broken data directory is reported whole, one line per
+problem: 'file: entry: field: message'. Nothing in a data file is ever executed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mlsal.catalog import VALUE_LIST_OF, Catalog
+from mlsal.errors import DataError
+from mlsal.names import normalize
+from mlsal.record import Record
+from mlsal.schema import (
+    CENTRAL_FIGURES,
+    STRICT,
+    DimensionValue,
+    Excluded,
+    Fact,
+    Method,
+    Problems,
+    Source,
+)
+from mlsal.validation import validate
+
+# The dimension each list in dimensions.toml names (companies have their own file).
+DIMENSION_LISTS = {
+    "levels": "level",
+    "roles": "role",
+    "countries": "country",
+    "cities": "city",
+    "industries": "industry",
+    "educations": "education",
+    "company_sizes": "company_size",
+    "skills": "skill",
+    "certifications": "certification",
+}
+
+
+# The lists of dimensions.toml (companies have their own file). Needed only to validate that
+# file, so it is defined here rather than in mlsal.schema, which every run imports.
+@dataclass(init=False, eq=False, repr=False)
+class Dimensions(Record):
+    __pydantic_config__ = STRICT
+    levels: list[DimensionValue]
+    roles: list[DimensionValue]
+    countries: list[DimensionValue]
+    cities: list[DimensionValue]
+    industries: list[DimensionValue]
+    educations: list[DimensionValue]
+    company_sizes: list[DimensionValue]
+    skills: list[DimensionValue]
+    certifications: list[DimensionValue]
+
+    def problems(self) -> Problems:
+        return []  # each value is checked on its own
+
+
+def load_directories(directories: list[Path]) -> Catalog:
+    """Load the first directory as the shipped data (with its settings), then the others as
+    directories of further sources and facts. Raises DataError listing every problem."""
+    problems: list[str] = []
+    loader = _Loader(problems)
+    for directory in directories:
+        loader.load_directory(directory, shipped=directory == directories[0])
+    catalog = loader.build()
+    if problems or catalog is None:
+        raise DataError(problems or ["the data holds no dimensions.toml or method.toml"])
+    return catalog
+
+
+class _Loader:
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        self.sources: dict[str, Source] = {}
+        self.source_files: dict[str, str] = {}
+        self.facts: list[Fact] = []
+        self.fact_files: dict[str, str] = {}
+        self.values: dict[str, list[DimensionValue]] | None = None
+        self.method: Method | None = None
+        self.excluded: list[Excluded] = []
+        self.documents: dict[str, str] = {}
+
+    def problem(self, file: str, entry: str, message: str) -> None:
+        self.problems.append(f"{file}: {entry}: {message}")
+
+    def read_toml(self, path: Path) -> dict[str, Any] | None:
+        try:
+            with path.open("rb") as handle:
+                return tomllib.load(handle)
+        except tomllib.TOMLDecodeError as error:
+            self.problem(str(path), "(file)", f"not valid TOML: {error}")
+        except (OSError, UnicodeDecodeError) as error:
+            self.problem(str(path), "(file)", f"cannot be read: {error}")
+        return None
+
+    def validate(self, model: type[Any], raw: Any, file: str, entry: str) -> Any:
+        return validate(
+            model, raw, lambda where, message: self.problem(file, entry, f"{where}: {message}")
+        )
+
+    def load_directory(self, directory: Path, shipped: bool) -> None:
+        if not directory.is_dir():
+            self.problem(str(directory), "(directory)", "not a directory")
+            return
+        sources_file = directory / "sources.toml"
+        fact_files = sorted((directory / "facts").glob("*.toml"))
+        if not sources_file.exists() and not fact_files:
+            self.problem(str(directory), "(directory)", "holds no sources.toml and no facts/*.toml")
+            return
+        if sources_file.exists():
+            self.load_sources(sources_file, directory)
+        for path in fact_files:
+            self.load_facts(path)
+        if shipped:
+            self.load_shipped_settings(directory)
+
+    def load_sources(self, path: Path, directory: Path) -> None:
+        raw = self.read_toml(path)
+        if raw is None:
+            return
+        for index, entry in enumerate(_entries(raw, "sources", path, self)):
+            name = _entry_name("sources", index, entry)
+            source = self.validate(Source, entry, str(path), name)
+            if source is None:
+                continue
+            if source.id in self.sources:
+                self.problem(str(path), name, f"id: duplicate source id '{source.id}'")
+                continue
+            self.sources[source.id] = source
+            self.source_files[source.id] = str(path)
+            if source.document is not None:
+                document = directory / "documents" / source.document
+                try:
+                    self.documents[source.id] = document.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError) as error:
+                    self.problem(str(path), name, f"document: cannot read {document}: {error}")
+
+    def load_facts(self, path: Path) -> None:
+        raw = self.read_toml(path)
+        if raw is None:
+            return
+        for index, entry in enumerate(_entries(raw, "facts", path, self)):
+            name = _entry_name("facts", index, entry)
+            fact = self.validate(Fact, entry, str(path), name)
+            if fact is None:
+                continue
+            if fact.id in self.fact_files:
+                self.problem(str(path), name, f"id: duplicate fact id '{fact.id}'")
+                continue
+            self.facts.append(fact)
+            self.fact_files[fact.id] = str(path)
+
+    def load_shipped_settings(self, directory: Path) -> None:
+        path = directory / "dimensions.toml"
+        raw = self.read_toml(path)
+        if raw is not None:
+            dimensions = self.validate(Dimensions, raw, str(path), "(file)")
+            if dimensions is not None:
+                self.values = {
+                    DIMENSION_LISTS[name]: getattr(dimensions, name) for name in DIMENSION_LISTS
+                }
+                self.values["company"] = self.load_companies(directory / "companies.toml")
+        path = directory / "method.toml"
+        raw = self.read_toml(path)
+        if raw is not None:
+            self.method = self.validate(Method, raw, str(path), "(file)")
+        path = directory / "excluded.toml"
+        if path.exists():
+            raw = self.read_toml(path)
+            if raw is not None:
+                for index, entry in enumerate(_entries(raw, "excluded", path, self)):
+                    item = self.validate(Excluded, entry, str(path), f"excluded[{index}]")
+                    if item is not None:
+                        self.excluded.append(item)
+
+    def load_companies(self, path: Path) -> list[DimensionValue]:
+        raw = self.read_toml(path)
+        companies: list[DimensionValue] = []
+        if raw is None:
+            return companies
+        for index, entry in enumerate(_entries(raw, "companies", path, self)):
+            name = f"companies[{index}]"
+            if isinstance(entry, dict) and isinstance(entry.get("key"), str):
+                name += f" '{entry['key']}'"
+            company = self.validate(DimensionValue, entry, str(path), name)
+            if company is not None:
+                companies.append(company)
+        return companies
+
+    def build(self) -> Catalog | None:
+        if self.values is None or self.method is None:
+            return None
+        self.check_values()
+        self.check_facts()
+        if self.method.years_to_level.source not in self.sources:
+            self.problem(
+                "method.toml",
+                "years_to_level",
+                f"source: unknown source id '{self.method.years_to_level.source}'",
+            )
+        return Catalog(
+            sources=self.sources,
+            facts=self.facts,
+            values=self.values,
+            method=self.method,
+            excluded=self.excluded,
+            documents=self.documents,
+        )
+
+    def check_values(self) -> None:
+        assert self.values is not None
+        countries = {v.key for v in self.values["country"]}
+        for dimension, values in self.values.items():
+            seen: dict[str, str] = {}
+            for value in values:
+                entry = f"{dimension} '{value.key}'"
+                for name in value.names:
+                    owner = seen.setdefault(normalize(name), value.key)
+                    if owner != value.key:
+                        self.problem(
+                            "companies.toml" if dimension == "company" else "dimensions.toml",
+                            entry,
+                            f"aliases: '{name}' already names {dimension} '{owner}'",
+                        )
+                if dimension == "city" and value.country not in countries:
+                    self.problem(
+                        "dimensions.toml", entry, f"country: unknown country '{value.country}'"
+                    )
+
+    def check_facts(self) -> None:
+        assert self.values is not None
+        known = {dim: {v.key for v in values} for dim, values in self.values.items()}
+        for fact in self.facts:
+            file = self.fact_files[fact.id]
+            entry = f"fact '{fact.id}'"
+            if fact.source not in self.sources:
+                self.problem(file, entry, f"source: unknown source id '{fact.source}'")
+                continue
+            list_name = VALUE_LIST_OF.get(fact.dimension, fact.dimension)
+            for value in fact.values or ([fact.value] if fact.value is not None else []):
+                if list_name in known and value not in known[list_name]:
+                    self.problem(file, entry, f"value: unknown {list_name} '{value}'")
+            self.check_reference(fact, file, entry)
+            document = self.documents.get(fact.source)
+            if document is None:
+                continue
+            for field_name in ("quote", "context"):
+                text = getattr(fact, field_name)
+                if text is not None and text not in document:
+                    self.problem(
+                        file,
+                        entry,
+                        f"{field_name}: not found word for word in the document of "
+                        f"source '{fact.source}'",
+                    )
+
+    def check_reference(self, fact: Fact, file: str, entry: str) -> None:
+        if fact.reference is None:
+            return
+        reference = next((f for f in self.facts if f.id == fact.reference), None)
+        if reference is None:
+            self.problem(file, entry, f"reference: unknown fact id '{fact.reference}'")
+        elif reference.source != fact.source:
+            self.problem(
+                file,
+                entry,
+                f"reference: '{fact.reference}' is from source '{reference.source}', "
+                f"not from the fact's own source '{fact.source}'",
+            )
+        elif reference.figure not in CENTRAL_FIGURES:
+            self.problem(
+                file, entry, f"reference: '{fact.reference}' gives no typical pay to compare with"
+            )
+        elif fact.figure not in CENTRAL_FIGURES:
+            self.problem(file, entry, f"reference: a '{fact.figure}' figure cannot be a factor")
+
+
+def _entries(raw: dict[str, Any], key: str, path: Path, loader: _Loader) -> list[Any]:
+    entries = raw.get(key)
+    if entries is None:
+        loader.problem(str(path), "(file)", f"no [[{key}]] entries")
+        return []
+    if not isinstance(entries, list):
+        loader.problem(str(path), "(file)", f"'{key}' must be a list of tables ([[{key}]])")
+        return []
+    return entries
+
+
+def _entry_name(kind: str, index: int, entry: Any) -> str:
+    if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+        return f"{kind}[{index}] '{entry['id']}'"
+    return f"{kind}[{index}]"
