@@ -240,7 +240,7 @@ def test_loading_never_executes_what_a_data_file_says(tmp_path: Path) -> None:
     (tmp_path / "facts").mkdir()
     (tmp_path / "sources.toml").write_text(
         '[[sources]]\nid = "x"\nkind = "user"\n'
-        f'title = "__import__(\'os\').system(\'touch {marker}\')"\ncitation = "{{7*7}}"\n',
+        f"title = \"__import__('os').system('touch {marker}')\"\ncitation = \"{{7*7}}\"\n",
         "utf-8",
     )
     catalog = load_catalog([tmp_path])
