@@ -15,9 +15,9 @@ from typing import IO, Any
 
 from mlsal.api import INPUT_NAMES, make_profile
 from mlsal.catalog import Catalog
-from mlsal.engine import estimate
+from mlsal.engine import estimate, level_for_years
 from mlsal.errors import MlsalError, UsageError
-from mlsal.profile import resolve_profile
+from mlsal.profile import check_years, resolve_profile
 
 OUTPUT_COLUMNS = ("low", "median", "high", "band", "sources", "warnings")
 TOO_MANY = "\0too many cells"  # marks a row with more cells than the header has names
@@ -43,10 +43,29 @@ class BatchEstimator:
             known = ", ".join(sorted({k for k in INPUT_NAMES if "-" not in k}))
             raise UsageError(f"the input has no profile column; name columns after: {known}")
         self.memo: dict[tuple[str, ...], list[Any] | UsageError] = {}
+        named = {c: INPUT_NAMES[c.strip().casefold()] for c in self.profile_columns}
+        self.years_column = next((c for c, f in named.items() if f == "years"), None)
+        self.level_columns = [c for c, f in named.items() if f == "level"]
+
+    def key(self, row: dict[str, str]) -> tuple[str, ...]:
+        """What the outputs depend on. Years matter only through the level they map to (unless
+        a level is given too, when a disagreement is warned of), so 3.2 and 4.7 years share."""
+        cells = [row.get(c, "") for c in self.profile_columns]
+        if self.years_column is not None and not any(
+            row.get(c, "").strip() for c in self.level_columns
+        ):
+            index = self.profile_columns.index(self.years_column)
+            try:
+                years = float(cells[index])
+                check_years(years)
+                cells[index] = "level " + level_for_years(self.catalog, years)
+            except (ValueError, MlsalError):
+                pass  # a bad value: keyed as typed, and reported when estimated
+        return tuple(cells)
 
     def outputs(self, row: dict[str, str]) -> list[Any]:
         """low, median, high, band, sources, warnings for one row; UsageError if it is bad."""
-        key = tuple(row.get(c, "") for c in self.profile_columns)
+        key = self.key(row)
         found = self.memo.get(key)
         if found is None:
             found = self._compute(row)
@@ -89,7 +108,7 @@ def read_rows(stream: IO[str]) -> tuple[list[str], Iterator[tuple[int, dict[str,
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         line = reader.line_num + 1
         for cells in reader:
-            if cells and any(cell.strip() for cell in cells):
+            if cells:  # a blank line holds no row; a row of empty cells is a profile
                 if len(cells) > len(header):
                     yield line, {TOO_MANY: str(len(cells))}
                 else:

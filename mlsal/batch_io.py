@@ -13,7 +13,7 @@ from typing import IO
 
 from mlsal.batch import BadRow, run_batch
 from mlsal.catalog import Catalog
-from mlsal.errors import UsageError
+from mlsal.errors import UsageError, one_line
 
 PROGRESS_FROM_BYTES = 1_000_000  # smaller inputs finish before a bar would help
 
@@ -27,6 +27,8 @@ def open_input(path: str) -> Iterator[IO[str]]:
         handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
     except OSError as error:
         raise UsageError(f"cannot read '{path}': {error.strerror}") from None
+    except ValueError:  # a NUL in the name
+        raise UsageError(f"cannot read {path!r}: not a valid file name") from None
     with handle:
         yield handle
 
@@ -38,6 +40,8 @@ def atomic_output(path: Path | None) -> Iterator[IO[str]]:
         yield sys.stdout
         return
     directory = path.parent if str(path.parent) else Path(".")
+    if "\0" in str(path):
+        raise UsageError(f"cannot write {str(path)!r}: not a valid file name")
     if not directory.is_dir():
         raise UsageError(f"cannot write '{path}': no directory '{directory}'")
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
@@ -60,7 +64,7 @@ def atomic_output(path: Path | None) -> Iterator[IO[str]]:
 
 
 def report(bad: BadRow) -> None:
-    print(f"error: {bad}", file=sys.stderr, flush=True)
+    print(f"error: {one_line(str(bad))}", file=sys.stderr, flush=True)
 
 
 @contextlib.contextmanager

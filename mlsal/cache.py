@@ -40,6 +40,27 @@ def cache_dir() -> Path | None:
     return Path(base) / "mlsal"
 
 
+SETTINGS_FILES = (
+    "sources.toml",
+    "dimensions.toml",
+    "companies.toml",
+    "method.toml",
+    "excluded.toml",
+)
+
+
+def data_files(directory: Path) -> list[Path]:
+    """The files the loader reads from a data directory, and no others (a --data-dir may
+    point anywhere: nothing else under it is looked at)."""
+    files = [directory / name for name in SETTINGS_FILES if (directory / name).exists()]
+    for folder, pattern in (("facts", "*.toml"), ("documents", "*")):
+        if (directory / folder).is_dir():
+            files += sorted(
+                p for p in (directory / folder).glob(pattern) if not p.name.startswith(".")
+            )
+    return files
+
+
 def fingerprint(directories: list[Path]) -> str | None:
     """A hash of every data file's name, size and modification time, or None if one cannot
     be read. Any edit changes a file's time and so the hash; reading the files' bytes on every
@@ -49,13 +70,12 @@ def fingerprint(directories: list[Path]) -> str | None:
     try:
         for directory in directories:
             signature.append(f"dir {directory.resolve()}")
-            for path in sorted(directory.rglob("*")):
-                if not path.name.startswith("."):
-                    status = path.stat()
-                    if stat.S_ISREG(status.st_mode):
-                        name = path.relative_to(directory)
-                        signature.append(f"{name} {status.st_size} {status.st_mtime_ns}")
-    except OSError:
+            for path in data_files(directory):
+                status = path.stat()
+                if stat.S_ISREG(status.st_mode):
+                    name = path.relative_to(directory)
+                    signature.append(f"{name} {status.st_size} {status.st_mtime_ns}")
+    except (OSError, ValueError):
         return None  # let the loader report what cannot be read
     return f"{zlib.crc32(chr(0).join(signature).encode()):08x}-{len(signature)}"
 

@@ -89,17 +89,23 @@ class Catalog:
         return self._index.get((dimension, value), [])
 
     def value(self, dimension: str, key: str) -> DimensionValue:
-        for value in self.values[dimension]:
-            if value.key == key:
-                return value
-        raise KeyError(f"{dimension} {key}")
+        by_key = self.memo.get(("by_key", dimension))
+        if by_key is None:
+            by_key = self.memo[("by_key", dimension)] = {v.key: v for v in self.values[dimension]}
+        return by_key[key]  # type: ignore[no-any-return]
 
     def label(self, dimension: str, key: str) -> str:
         return self.value(dimension, key).label
 
     def lookup(self, dimension: str, text: str) -> str | None:
         """The key the text names in this dimension, or None."""
-        return self._names(dimension).get(normalize(text))
+        typed = self.memo.setdefault(("typed", dimension), {})  # names as typed, once found
+        key = typed.get(text)
+        if key is None:
+            key = self._names(dimension).get(normalize(text))
+            if key is not None:  # only known names are kept: the table cannot grow unbounded
+                typed[text] = key
+        return key  # type: ignore[no-any-return]
 
     def suggestions(self, text: str, dimensions: list[str], limit: int = 3) -> list[str]:
         """Labels of the values nearest to text in these dimensions, one per value."""

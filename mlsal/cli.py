@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from mlsal import __version__
-from mlsal.errors import DataError, MlsalError
+from mlsal.errors import DataError, MlsalError, one_line
 
 if TYPE_CHECKING:
     from mlsal.catalog import Catalog
@@ -51,7 +51,7 @@ class OneLineErrors(TyperGroup):
                 raise
             context = getattr(error, "ctx", None)
             hint = f" (see '{context.command_path} --help')" if context is not None else ""
-            message = error.format_message().replace("\n", " ")
+            message = one_line(error.format_message().replace("\n", " "))
             typer.echo(f"error: {message}{hint}", err=True)
             sys.exit(error.exit_code)
         sys.exit(code if isinstance(code, int) else 0)
@@ -76,7 +76,7 @@ class LazyCommands(OneLineErrors):
             hint = (
                 did_you_mean(nearest(name, list(COMMANDS))) or f"; commands: {', '.join(COMMANDS)}"
             )
-            typer.echo(f"error: unknown command '{name}'{hint}", err=True)
+            typer.echo(f"error: {one_line(f'unknown command {name!r}{hint}')}", err=True)
             sys.exit(2)
         return super().resolve_command(ctx, args)
 
@@ -125,16 +125,17 @@ def root(
         ),
     ] = False,
     data_dir: Annotated[
-        list[Path] | None,
+        list[str] | None,  # str, not Path: Typer's Path conversion fails on a NUL byte
         typer.Option(
             "--data-dir",
             envvar="MLSAL_DATA_DIR",
+            metavar="DIR",
             help="A directory of your own sources, in the format of data/ (repeatable).",
         ),
     ] = None,
 ) -> None:
     """Salary estimates for Machine Learning Engineers, every figure traced to its source."""
-    Settings.data_dirs = list(data_dir or [])
+    Settings.data_dirs = [Path(d) for d in data_dir or []]
 
 
 # ---------------------------------------------------------------------------------------
@@ -144,15 +145,15 @@ def root(
 def fail(error: MlsalError) -> NoReturn:
     if isinstance(error, DataError):
         for problem in error.problems:
-            typer.echo(f"error: {problem}", err=True)
+            typer.echo(f"error: {one_line(problem)}", err=True)
     else:
-        typer.echo(f"error: {error}", err=True)
+        typer.echo(f"error: {one_line(str(error))}", err=True)
     raise typer.Exit(error.exit_code) from None
 
 
 def print_warnings(warnings: list[str]) -> None:
     for warning in warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        typer.echo(f"warning: {one_line(warning)}", err=True)
 
 
 def print_renderable(renderable: Any) -> None:
@@ -566,7 +567,7 @@ def batch(
         typer.Argument(metavar="INPUT", help="CSV of profiles, one per row ('-' reads stdin)."),
     ],
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--output", "-o", metavar="PATH", help="Write here (atomically) instead of stdout."
         ),
@@ -585,7 +586,8 @@ def batch(
     from mlsal.batch_io import run_batch_files
 
     try:
-        bad = run_batch_files(load(), input_path, output, output_format.value, strict)
+        target = None if output is None else Path(output)
+        bad = run_batch_files(load(), input_path, target, output_format.value, strict)
     except MlsalError as error:
         fail(error)
     if bad:
@@ -674,6 +676,85 @@ def sources(
         return to_csv(*listing.facts_rows(data["facts"]))
 
     emit(output_format, lambda: data, csv_text, table)
+
+
+def shown_path(path: Path) -> str:
+    """A path as the user would type it: relative to here when it is below here."""
+    import os
+
+    relative = os.path.relpath(path.resolve())
+    return str(path) if relative.startswith("..") else relative
+
+
+# `mlsal data validate`: a group of its own, so that more data commands can join it.
+data_app = typer.Typer(help="Check data directories.", **PLAIN_TYPER)  # type: ignore[arg-type]
+COMMANDS["data"] = data_app
+
+
+@data_app.callback()
+def data() -> None:
+    """Check data directories: the shipped data/, or your own sources for --data-dir."""
+
+
+@data_app.command()
+def validate(
+    folder: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[DIR]",
+            help="A directory of your own sources (checked with the shipped data), or a whole "
+            "data directory (one with dimensions.toml). Default: the shipped data.",
+        ),
+    ] = None,
+    output_format: FormatOption = OutputFormat.table,
+) -> None:
+    """Check a data directory and report every problem at once (file, entry, field).
+
+    Exit code 1 if there is any problem. Example: mlsal data validate examples/team-data
+    """
+    from mlsal.catalog import default_data_dir, load_catalog
+
+    directory = None if folder is None else Path(folder)
+    extra = list(Settings.data_dirs)
+    whole = (
+        directory is not None
+        and "\0" not in str(directory)
+        and (directory / "dimensions.toml").is_file()
+    )
+    if directory is not None and not whole:
+        extra.append(directory)
+    shipped = directory if whole else default_data_dir()
+    try:
+        catalog = load_catalog(extra, shipped_dir=shipped, use_cache=False)
+    except MlsalError as error:
+        fail(error)
+    checked = [shown_path(shipped), *(shown_path(d) for d in extra)]
+    report = {
+        "ok": True,
+        "directories": checked,
+        "sources": len(catalog.sources),
+        "facts": len(catalog.facts),
+        "values": sum(len(values) for values in catalog.values.values()),
+    }
+    if output_format is OutputFormat.json:
+        from mlsal.render.json_text import to_json
+
+        typer.echo(to_json(report))
+    elif output_format is OutputFormat.csv:
+        from mlsal.render.csv_text import to_csv
+
+        typer.echo(
+            to_csv(
+                ("ok", "sources", "facts", "values", "directories"),
+                [[True, report["sources"], report["facts"], report["values"], checked]],
+            ),
+            nl=False,
+        )
+    else:
+        typer.echo(
+            f"ok: {report['sources']} sources, {report['facts']} facts and "
+            f"{report['values']} values in {', '.join(checked)}: no problem found"
+        )
 
 
 def main() -> None:

@@ -472,6 +472,7 @@ def estimate(catalog: Catalog, profile: Profile) -> Estimate:
                 f"ranges, but --level {level} was given; the level is used"
             )
     as_of = check_as_of(catalog, profile.as_of)
+    resolved = profile if level == profile.level else replace(profile, level=level)
     band = make_band(catalog, level, as_of)
     factors = profile_factors(catalog, profile)
 
@@ -502,7 +503,7 @@ def estimate(catalog: Catalog, profile: Profile) -> Estimate:
     high = quantile(median, sigma, method.high_percentile)
     source_ids = _cited_sources(band, factors)
     return Estimate(
-        profile=replace(profile, level=level),
+        profile=resolved,
         low=round(low),
         median=round(median),
         high=round(high),
@@ -521,7 +522,7 @@ def estimate(catalog: Catalog, profile: Profile) -> Estimate:
             f"{s}: {catalog.sources[s].caveat}" for s in source_ids if catalog.sources[s].caveat
         ]
         + _undated(catalog, band, as_of),
-        labels=profile_labels(catalog, replace(profile, level=level)),
+        labels=profile_labels(catalog, resolved),
         as_of=as_of,
         references=occupation_references(catalog, profile.role, as_of),
         purchasing_power=purchasing_power(catalog, profile.city, low, median, high),
@@ -641,5 +642,8 @@ def _cited_sources(band: Band, factors: list[Factor]) -> list[str]:
 
 
 def _source_info(catalog: Catalog, source_id: str) -> SourceInfo:
-    source = catalog.sources[source_id]
-    return SourceInfo(source.id, source.title, source.kind, source.document, source.citation)
+    def make() -> SourceInfo:
+        source = catalog.sources[source_id]
+        return SourceInfo(source.id, source.title, source.kind, source.document, source.citation)
+
+    return catalog.remember(("source_info", source_id), make)

@@ -23,3 +23,9 @@ class DataError(MlsalError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+def one_line(text: str) -> str:
+    """The text as one printable line: control characters (newlines, NUL, separators) that
+    users may type or data may hold are shown escaped, so a message stays one line."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)

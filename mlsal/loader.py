@@ -104,8 +104,8 @@ class _Loader:
         )
 
     def load_directory(self, directory: Path, shipped: bool) -> None:
-        if not directory.is_dir():
-            self.problem(str(directory), "(directory)", "not a directory")
+        if "\0" in str(directory) or not directory.is_dir():
+            self.problem(repr(str(directory))[1:-1], "(directory)", "not a directory")
             return
         sources_file = directory / "sources.toml"
         fact_files = sorted((directory / "facts").glob("*.toml"))

@@ -82,14 +82,14 @@ def resolve_profile(profile: Profile, catalog: Catalog) -> Profile:
                     if key not in keys:
                         keys.append(key)
         changes[field_name] = tuple(keys)
-    resolved = replace(profile, **changes)
-    if resolved.city is not None:
-        city_country = catalog.value("city", resolved.city).country
-        if resolved.country is not None and resolved.country != city_country:
+    city, country = changes.get("city"), changes.get("country")
+    if city is not None:
+        city_country = catalog.value("city", city).country
+        if country is not None and country != city_country:
             raise UsageError(
-                f"city '{catalog.label('city', resolved.city)}' is in "
+                f"city '{catalog.label('city', city)}' is in "
                 f"{catalog.label('country', city_country or '')}, not in "
-                f"{catalog.label('country', resolved.country)}"
+                f"{catalog.label('country', country)}"
             )
-        resolved = replace(resolved, country=city_country)
-    return resolved
+        changes["country"] = city_country
+    return replace(profile, **changes)
