@@ -723,7 +723,7 @@ def validate(
     )
     if directory is not None and not whole:
         extra.append(directory)
-    shipped = directory if whole else default_data_dir()
+    shipped = directory if directory is not None and whole else default_data_dir()
     try:
         catalog = load_catalog(extra, shipped_dir=shipped, use_cache=False)
     except MlsalError as error:
