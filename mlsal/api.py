@@ -25,25 +25,14 @@ from mlsal.names import did_you_mean, nearest
 from mlsal.profile import Profile, resolve_profile
 from mlsal.result import Estimate
 
-# Input names a profile accepts, with the spellings of CSV headers and CLI options.
+# Input names a profile accepts: its fields, and the spellings of CSV headers and CLI options.
 INPUT_NAMES = {
-    "years": "years",
-    "level": "level",
-    "city": "city",
-    "country": "country",
-    "industry": "industry",
-    "education": "education",
-    "company": "company",
-    "company_size": "company_size",
+    **{name: name for name in Profile.__dataclass_fields__},
     "company-size": "company_size",
-    "role": "role",
-    "skills": "skills",
     "skill": "skills",
-    "certifications": "certifications",
     "certification": "certifications",
     "cert": "certifications",
     "certs": "certifications",
-    "as_of": "as_of",
     "as-of": "as_of",
 }
 LIST_INPUTS = ("skills", "certifications")

@@ -165,17 +165,13 @@ def factor_values_data(catalog: Catalog, dimension: str) -> list[dict[str, Any]]
     for value in catalog.values[dimension]:
         factor = make_factor(catalog, dimension, value.key)
         statements = [f for f in catalog.facts_for(dimension, value.key) if f.figure == "statement"]
+        described = factor.to_dict()
         rows.append(
             {
                 "key": value.key,
                 "label": value.label,
                 "aliases": value.aliases,
-                "status": factor.status,
-                "multiplier": None if factor.multiplier is None else round(factor.multiplier, 4),
-                "raw_multiplier": (
-                    None if factor.raw_multiplier is None else round(factor.raw_multiplier, 4)
-                ),
-                "sources": sorted({v.source for v in factor.views}),
+                **{k: described[k] for k in ("status", "multiplier", "raw_multiplier", "sources")},
                 "source_values": {v.source: round(v.value, 4) for v in factor.views},
                 "records": sum(v.records for v in factor.views),
                 "flags": sorted(

@@ -7,6 +7,7 @@ problem: 'file: entry: field: message'. Nothing in a data file is ever executed.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,15 +120,19 @@ class _Loader:
         if shipped:
             self.load_shipped_settings(directory)
 
-    def load_sources(self, path: Path, directory: Path) -> None:
+    def validated(self, path: Path, key: str, model: type[Any]) -> Iterator[tuple[str, Any]]:
+        """(entry name, valid object) for each [[key]] entry of a file; problems reported."""
         raw = self.read_toml(path)
         if raw is None:
             return
-        for index, entry in enumerate(_entries(raw, "sources", path, self)):
-            name = _entry_name("sources", index, entry)
-            source = self.validate(Source, entry, str(path), name)
-            if source is None:
-                continue
+        for index, entry in enumerate(_entries(raw, key, path, self)):
+            name = _entry_name(key, index, entry)
+            item = self.validate(model, entry, str(path), name)
+            if item is not None:
+                yield name, item
+
+    def load_sources(self, path: Path, directory: Path) -> None:
+        for name, source in self.validated(path, "sources", Source):
             if source.id in self.sources:
                 self.problem(str(path), name, f"id: duplicate source id '{source.id}'")
                 continue
@@ -141,14 +146,7 @@ class _Loader:
                     self.problem(str(path), name, f"document: cannot read {document}: {error}")
 
     def load_facts(self, path: Path) -> None:
-        raw = self.read_toml(path)
-        if raw is None:
-            return
-        for index, entry in enumerate(_entries(raw, "facts", path, self)):
-            name = _entry_name("facts", index, entry)
-            fact = self.validate(Fact, entry, str(path), name)
-            if fact is None:
-                continue
+        for name, fact in self.validated(path, "facts", Fact):
             if fact.id in self.fact_files:
                 self.problem(str(path), name, f"id: duplicate fact id '{fact.id}'")
                 continue
@@ -171,26 +169,10 @@ class _Loader:
             self.method = self.validate(Method, raw, str(path), "(file)")
         path = directory / "excluded.toml"
         if path.exists():
-            raw = self.read_toml(path)
-            if raw is not None:
-                for index, entry in enumerate(_entries(raw, "excluded", path, self)):
-                    item = self.validate(Excluded, entry, str(path), f"excluded[{index}]")
-                    if item is not None:
-                        self.excluded.append(item)
+            self.excluded += [item for _, item in self.validated(path, "excluded", Excluded)]
 
     def load_companies(self, path: Path) -> list[DimensionValue]:
-        raw = self.read_toml(path)
-        companies: list[DimensionValue] = []
-        if raw is None:
-            return companies
-        for index, entry in enumerate(_entries(raw, "companies", path, self)):
-            name = f"companies[{index}]"
-            if isinstance(entry, dict) and isinstance(entry.get("key"), str):
-                name += f" '{entry['key']}'"
-            company = self.validate(DimensionValue, entry, str(path), name)
-            if company is not None:
-                companies.append(company)
-        return companies
+        return [company for _, company in self.validated(path, "companies", DimensionValue)]
 
     def build(self) -> Catalog | None:
         if self.values is None or self.method is None:
@@ -292,6 +274,8 @@ def _entries(raw: dict[str, Any], key: str, path: Path, loader: _Loader) -> list
 
 
 def _entry_name(kind: str, index: int, entry: Any) -> str:
-    if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-        return f"{kind}[{index}] '{entry['id']}'"
+    """'facts[3] 's001.level.mid.average'': where an entry is, and what it calls itself."""
+    for field_name in ("id", "key"):
+        if isinstance(entry, dict) and isinstance(entry.get(field_name), str):
+            return f"{kind}[{index}] '{entry[field_name]}'"
     return f"{kind}[{index}]"

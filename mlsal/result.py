@@ -63,6 +63,22 @@ class Factor(Record):
     def applied(self) -> bool:
         return self.status == "applied"
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dimension": self.dimension,
+            "value": self.value,
+            "label": self.label,
+            "status": self.status,
+            "multiplier": None if self.multiplier is None else round(self.multiplier, 4),
+            "raw_multiplier": (
+                None if self.raw_multiplier is None else round(self.raw_multiplier, 4)
+            ),
+            "sigma_between": round(self.sigma_between, 4),
+            "sources": sorted({v.source for v in self.views}),
+            "evidence": [_view_dict(v, dollars=False) for v in self.views],
+            "reason": self.reason,
+        }
+
 
 @dataclass(init=False, eq=False, repr=False)
 class OccupationReference(Record):
@@ -150,23 +166,7 @@ class Estimate(Record):
                 "sources": [_view_dict(v, dollars=True) for v in self.band.views],
                 "notes": list(self.band.notes),
             },
-            "factors": [
-                {
-                    "dimension": f.dimension,
-                    "value": f.value,
-                    "label": f.label,
-                    "status": f.status,
-                    "multiplier": None if f.multiplier is None else round(f.multiplier, 4),
-                    "raw_multiplier": (
-                        None if f.raw_multiplier is None else round(f.raw_multiplier, 4)
-                    ),
-                    "sigma_between": round(f.sigma_between, 4),
-                    "sources": sorted({v.source for v in f.views}),
-                    "evidence": [_view_dict(v, dollars=False) for v in f.views],
-                    "reason": f.reason,
-                }
-                for f in self.factors
-            ],
+            "factors": [f.to_dict() for f in self.factors],
             "sigma": round(self.sigma, 4),
             "sources": [
                 {

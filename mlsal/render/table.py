@@ -120,22 +120,22 @@ def sources_list(sources: Sequence[SourceInfo]) -> Text:
     return text
 
 
-def notes_text(notes: Sequence[str]) -> Text | None:
-    if not notes:
+def bullets(title: str, items: Sequence[str]) -> Text | None:
+    """A titled bullet list, or None when there is nothing to list."""
+    if not items:
         return None
-    text = Text("What the sources say without a figure\n", style="bold")
-    for note in notes:
-        text.append(f" • {note}\n")
+    text = Text(f"{title}\n", style="bold")
+    for item in items:
+        text.append(f" • {item}\n")
     return text
+
+
+def notes_text(notes: Sequence[str]) -> Text | None:
+    return bullets("What the sources say without a figure", notes)
 
 
 def caveats_text(caveats: Sequence[str]) -> Text | None:
-    if not caveats:
-        return None
-    text = Text("Caveats\n", style="bold")
-    for caveat in caveats:
-        text.append(f" • {caveat}\n")
-    return text
+    return bullets("Caveats", caveats)
 
 
 def purchasing_power_text(estimate: Estimate) -> Text | None:
