@@ -148,3 +148,21 @@ def test_as_of_scales_dated_figures_only(catalog: Catalog) -> None:
         else:  # the articles state no year: their figures stand as stated
             assert ratio == pytest.approx(1.0)
     assert math.isclose(band_2025.sigma_within, band_2023.sigma_within)
+
+
+def test_calibration_script_runs_and_reports_every_level() -> None:
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "calibration.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.startswith(("articles",))]
+    assert len(rows) == 6
+    for line in rows:
+        inside = next(part for part in line.split() if part.endswith("%") and "." not in part)
+        assert 0 <= int(inside.rstrip("%")) <= 100

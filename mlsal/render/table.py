@@ -73,7 +73,9 @@ def factor_note(factor: Factor) -> str:
         and factor.raw_multiplier is not None
         and abs(factor.multiplier - factor.raw_multiplier) >= 0.0005
     ):
-        says += f"; combined ×{factor.raw_multiplier:.3f}, pulled toward ×1 (thin evidence)"
+        if len(factor.views) > 1:
+            says += f"; combined ×{factor.raw_multiplier:.3f}"
+        says += ", pulled toward ×1 (thin evidence)"
     return says
 
 
@@ -86,10 +88,12 @@ def steps_table(estimate: Estimate, numbers: dict[str, int]) -> Table:
     table.add_column("Note")
     band = estimate.band
     values = [v.value for v in band.views]
+    weights = ", ".join(f"{v.source} {v.weight:g}" for v in band.views)
     spread = (
-        f"{len(values)} sources, from {dollars(min(values))} to {dollars(max(values))}"
+        f"{len(values)} sources, from {dollars(min(values))} to {dollars(max(values))}; "
+        f"weights {weights}"
         if len(values) > 1
-        else "one source"
+        else f"one source ({band.views[0].source})"
     )
     table.add_row(
         "Baseline",
