@@ -98,3 +98,32 @@ def test_python_dash_m() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0].startswith("low,median,high")
+
+
+COMMAND_LINES = [
+    ["estimate", "--years", "3", "--city", "SF"],
+    ["compare", "amazon", "apple"],
+    ["compare", "sf", "nyc", "seattle"],
+    ["explain", "--level", "senior"],
+    ["factors", "city"],
+    ["factors"],
+    ["sources"],
+    ["sources", "s004"],
+    ["offer", "185k", "--years", "4"],
+    ["trajectory", "--to", "6"],
+    ["data", "validate"],
+]
+
+
+@pytest.mark.parametrize("args", COMMAND_LINES, ids=lambda a: " ".join(a))
+@pytest.mark.parametrize("output_format", ["table", "json", "csv"])
+def test_every_command_in_every_format(args: list[str], output_format: str) -> None:
+    result = run(*args, "--format", output_format, env=PLAIN_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
+    assert "Traceback" not in result.stderr
+    if output_format == "json":
+        json.loads(result.stdout)
+    elif output_format == "csv":
+        header = result.stdout.splitlines()[0]
+        assert "," in header and "┃" not in result.stdout
