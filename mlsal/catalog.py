@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from mlsal.errors import UsageError
 from mlsal.names import did_you_mean, nearest, normalize
+from mlsal.record import Record
 from mlsal.schema import (
     DimensionValue,
     Excluded,
@@ -37,8 +38,8 @@ def default_data_dir() -> Path:
     return packaged if packaged.is_dir() else here.parent / "data"
 
 
-@dataclass
-class Catalog:
+@dataclass(init=False, eq=False, repr=False)
+class Catalog(Record):
     sources: dict[str, Source]
     facts: list[Fact]
     values: dict[str, list[DimensionValue]]

@@ -7,6 +7,7 @@ Heavy modules (pydantic, rich) are imported inside the commands that need them.
 
 import functools
 import inspect
+import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -758,4 +759,24 @@ def validate(
 
 
 def main() -> None:
-    app()
+    """The console script: run, then leave without tearing the interpreter down.
+
+    Freeing every module and object at exit costs a CLI that shell scripts call in loops more
+    than its own work; the operating system frees the memory anyway. Output is flushed first,
+    and a reader that closed the pipe early (`mlsal ... | head`) is no error.
+    """
+    try:
+        app()
+        code: int = 0
+    except SystemExit as done:
+        if isinstance(done.code, str):
+            print(done.code, file=sys.stderr)
+            code = 1
+        else:
+            code = done.code or 0
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        pass
+    os._exit(code)

@@ -28,7 +28,7 @@ NAMED_FIELDS = {
 LIST_FIELDS = {"skills": "skill", "certifications": "certification"}
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(frozen=True, init=False, eq=False, repr=False)
 class Profile(Record):
     years: float | None = None
     level: str | None = None

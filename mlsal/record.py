@@ -47,7 +47,10 @@ class Record:
         return instance
 
     def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self.__dataclass_fields__)
+        """The values that count for equality (fields declared with compare=False do not)."""
+        return tuple(
+            getattr(self, name) for name, spec in self.__dataclass_fields__.items() if spec.compare
+        )
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -58,7 +61,8 @@ class Record:
 
     def __repr__(self) -> str:
         fields = ", ".join(
-            f"{name}={value!r}"
-            for name, value in zip(self.__dataclass_fields__, self._values(), strict=True)
+            f"{name}={getattr(self, name)!r}"
+            for name, spec in self.__dataclass_fields__.items()
+            if spec.repr
         )
         return f"{type(self).__name__}({fields})"

@@ -11,7 +11,7 @@ from mlsal.record import Record
 FactorStatus = Literal["applied", "reference", "no figure", "skipped", "not stacked"]
 
 
-@dataclass(eq=False, repr=False)
+@dataclass(init=False, eq=False, repr=False)
 class FigureUsed(Record):
     """One figure of one source, as the engine read it."""
 
@@ -21,7 +21,7 @@ class FigureUsed(Record):
     value: float  # dollars for a band, a ratio for a factor
 
 
-@dataclass(eq=False, repr=False)
+@dataclass(init=False, eq=False, repr=False)
 class SourceView(Record):
     """One source's combined figure for one cell (a band or a factor)."""
 
@@ -47,7 +47,7 @@ class Band(Record):
     notes: tuple[str, ...] = ()
 
 
-@dataclass(eq=False, repr=False)
+@dataclass(init=False, eq=False, repr=False)
 class Factor(Record):
     dimension: str
     value: str
