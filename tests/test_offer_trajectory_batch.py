@@ -224,3 +224,25 @@ def test_api_gives_what_the_cli_prints(run: Run) -> None:
     assert mlsal.estimate(mlsal.Profile(years=3, city="SF"))["inputs"]["city"] == "san-francisco"
     with pytest.raises(mlsal.UsageError, match="did you mean 'San Francisco'"):
         mlsal.estimate(city="San Fransisco")
+
+
+def test_progress_bar_only_on_a_terminal_for_large_inputs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from mlsal import batch_io
+
+    big = tmp_path / "big.csv"
+    big.write_text("years\n" + "3\n" * (batch_io.PROGRESS_FROM_BYTES // 2), encoding="utf-8")
+    small = tmp_path / "small.csv"
+    small.write_text("years\n3\n", encoding="utf-8")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with batch_io.progress(str(big)) as tick:
+        assert tick is not None
+        tick()
+    with batch_io.progress(str(small)) as tick:
+        assert tick is None
+    with batch_io.progress("-") as tick:
+        assert tick is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    with batch_io.progress(str(big)) as tick:
+        assert tick is None
