@@ -496,6 +496,10 @@ def estimate(catalog: Catalog, profile: Profile) -> Estimate:
 
     flags = _flags(catalog, factors)
     warnings.extend(flags)
+    located = any(f.applied for f in factors if f.dimension in ("city", "country"))
+    if profile.country not in (None, "US") and not located:
+        place = catalog.label("country", profile.country or "")
+        warnings.append(f"no source gives pay in {place}: the band is US pay, not {place}'s")
     sigma = math.sqrt(variance)
     method = catalog.method.band
     median = math.exp(log_median)

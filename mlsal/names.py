@@ -13,7 +13,7 @@ def normalize(text: str) -> str:
     return " ".join(words)
 
 
-CUTOFF = 0.6  # below this similarity a name is no suggestion at all
+CUTOFF = 0.7  # below this similarity a name is no suggestion ('sao paulo' is no 'minneapolis')
 MARGIN = 0.1  # suggestions must be nearly as close as the best one
 
 

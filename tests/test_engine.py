@@ -142,3 +142,11 @@ def test_names_resolve_through_aliases_case_and_accents(catalog: Catalog) -> Non
     assert catalog.resolve("company", "facebook") == "meta"
     with pytest.raises(UsageError, match="did you mean 'San Francisco'"):
         catalog.resolve("city", "San Fransisco")
+
+
+def test_a_place_abroad_without_figures_says_the_band_is_us_pay(catalog: Catalog) -> None:
+    abroad = run(catalog, level="mid", city="são paulo")
+    home = run(catalog, level="mid")
+    assert abroad.median == home.median
+    assert "no source gives pay in Brazil: the band is US pay, not Brazil's" in abroad.warnings
+    assert not any("band is US pay" in w for w in run(catalog, city="London").warnings)

@@ -37,7 +37,7 @@ def profile_line(estimate: Estimate, skip: str | None = None) -> str:
     labels = estimate.labels
     parts = []
     if p.level and skip != "level":
-        years = f" ({p.years:g} years)" if p.years is not None else ""
+        years = "" if p.years is None else f" ({p.years:g} year{'' if p.years == 1 else 's'})"
         parts.append(f"{labels.get('level', p.level)}{years}")
     for name in ("role", "city", "country", "industry", "education", "company", "company_size"):
         value = getattr(p, name)
@@ -50,10 +50,8 @@ def profile_line(estimate: Estimate, skip: str | None = None) -> str:
 
 
 def band_table(estimate: Estimate) -> Table:
-    table = Table(
-        title=f"Annual pay, USD of {estimate.as_of} ({estimate.basis} salary)",
-        title_justify="left",
-    )
+    title = f"Annual pay, USD of {estimate.as_of} ({estimate.basis} salary)"
+    table = Table(title=title, title_justify="left", min_width=len(title))
     table.add_column(f"Low (P{estimate.low_percentile})", justify="right")
     table.add_column("Median", justify="right", style="bold green")
     table.add_column(f"High (P{estimate.high_percentile})", justify="right")
