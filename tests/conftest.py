@@ -19,6 +19,17 @@ SHARED = REPO.parent / "shared"
 
 # Tests never read or write the user's own cache of the catalog.
 os.environ["MLSAL_CACHE_DIR"] = tempfile.mkdtemp(prefix="mlsal-test-cache-")
+# Output is checked as a pipe sees it: settings of the caller's terminal must not leak in.
+for variable in (
+    "FORCE_COLOR",
+    "NO_COLOR",
+    "TTY_COMPATIBLE",
+    "TTY_INTERACTIVE",
+    "COLUMNS",
+    "MLSAL_DATA_DIR",
+    "MLSAL_NO_CACHE",
+):
+    os.environ.pop(variable, None)
 
 
 @pytest.fixture(scope="session")
