@@ -73,6 +73,15 @@ def _dollars(amount: float) -> str:
     return f"${amount:,.0f}"
 
 
+def selection_of(fact: Fact) -> str | None:
+    """Which records a derived figure was computed from, in words."""
+    if fact.filter is None:
+        return None
+    where = ", ".join(f"{name} {value}" for name, value in fact.filter.items())
+    count = f"{fact.n:,} records" if fact.n else "records"
+    return f"{count} where {where}"
+
+
 def describe_figure(fact: Fact, range_percentiles: tuple[int, int]) -> str:
     center = center_of_figure(fact)
     if fact.figure in ("average", "median"):
@@ -145,7 +154,9 @@ def band_views(catalog: Catalog, facts: list[Fact], as_of: int) -> list[SourceVi
                 spread=sum(spreads) / len(spreads) if spreads else None,
                 records=sum(f.n or 0 for f in group),
                 figures=tuple(
-                    FigureUsed(f.id, f.quote, _aged(catalog, f, as_of, percentiles), c)
+                    FigureUsed(
+                        f.id, f.quote, _aged(catalog, f, as_of, percentiles), c, selection_of(f)
+                    )
                     for f, c in zip(group, centers, strict=True)
                 ),
             )
@@ -293,6 +304,7 @@ def factor_views(catalog: Catalog, dimension: str, value: str) -> list[SourceVie
                 f"{describe_figure(fact, percentiles)} / {describe_figure(ref, percentiles)} "
                 f"({ref.id}) = {ratio:.3f}",
                 ratio,
+                selection_of(fact),
             )
             for fact, ratio, ref in group
         )

@@ -16,6 +16,7 @@ class Figure:
     fact: str
     quote: str
     detail: str
+    selection: str | None = None  # for a figure computed from records: which records
 
 
 @dataclass
@@ -36,7 +37,7 @@ def _dollars(amount: float) -> str:
 
 def _figures(views: tuple[SourceView, ...]) -> list[Figure]:
     return [
-        Figure(view.source, figure.fact, figure.quote, figure.detail)
+        Figure(view.source, figure.fact, figure.quote, figure.detail, figure.selection)
         for view in views
         for figure in view.figures
     ]
@@ -50,9 +51,12 @@ def baseline_step(estimate: Estimate) -> Step:
     band = estimate.band
     lines = []
     for view in band.views:
-        centres = ", ".join(_dollars(f.value) for f in view.figures)
-        combined = "" if len(view.figures) == 1 else f"geometric mean of {centres} = "
-        lines.append(f"{view.source} (weight {view.weight:g}): {combined}{_dollars(view.value)}")
+        if len(view.figures) == 1:
+            said = view.figures[0].detail
+        else:
+            centres = ", ".join(_dollars(f.value) for f in view.figures)
+            said = f"geometric mean of {centres} = {_dollars(view.value)}"
+        lines.append(f"{view.source} (weight {view.weight:g}): {said}")
     if len(band.views) > 1:
         lines.append(
             f"weighted geometric mean of the sources (weights {_weights(band.views)}) "
@@ -72,7 +76,7 @@ def factor_step(factor: Factor, prior_weight: float) -> Step:
         return Step("factor", title, "no figure", [f"{factor.reason}; no factor applied"])
     if factor.status == "reference":
         return Step("factor", title, "×1", [f"{factor.reason}: the reference, ×1"])
-    lines = [f"{figure.detail}" for view in factor.views for figure in view.figures]
+    lines = [f"{view.source}: {figure.detail}" for view in factor.views for figure in view.figures]
     if factor.raw_multiplier is not None and factor.multiplier is not None:
         total = sum(v.weight for v in factor.views)
         log_raw = math.log(factor.raw_multiplier)
@@ -83,8 +87,9 @@ def factor_step(factor: Factor, prior_weight: float) -> Step:
                 f"{_weights(factor.views)}) = ×{factor.raw_multiplier:.4f}"
             )
         lines.append(
-            f"pulled toward ×1 for thin evidence: exp({log_raw:.4f} × {total:g} / "
-            f"({total:g} + {prior_weight:g})) = ×{factor.multiplier:.4f}"
+            f"pulled toward ×1 by a prior of weight {prior_weight:g} (the less evidence, the "
+            f"more): exp({log_raw:.4f} × {total:g} / ({total:g} + {prior_weight:g})) "
+            f"= ×{factor.multiplier:.4f}"
         )
         if factor.sigma_between > 0:
             lines.append(f"the sources disagree by σ_between = {factor.sigma_between:.4f}")

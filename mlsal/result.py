@@ -19,6 +19,7 @@ class FigureUsed(Record):
     quote: str
     detail: str  # how it was read, e.g. "$80,000 to $127,000, read as P10-P90; middle $100,797"
     value: float  # dollars for a band, a ratio for a factor
+    selection: str | None = None  # for a figure computed from records: which records
 
 
 @dataclass(init=False, eq=False, repr=False)
@@ -217,5 +218,8 @@ def _view_dict(view: SourceView, dollars: bool) -> dict[str, Any]:
         "weight": round(view.weight, 3),
         "spread": None if view.spread is None else round(view.spread, 4),
         "records": view.records,
-        "figures": [{"fact": f.fact, "quote": f.quote, "detail": f.detail} for f in view.figures],
+        "figures": [
+            {"fact": f.fact, "quote": f.quote, "detail": f.detail, "selection": f.selection}
+            for f in view.figures
+        ],
     }

@@ -124,7 +124,18 @@ def steps_csv(steps: Sequence[Step]) -> str:
         calculation = " | ".join(step.lines)
         if not step.figures:
             rows.append(
-                [number, step.kind, step.title, step.value, calculation, None, None, None, None]
+                [
+                    number,
+                    step.kind,
+                    step.title,
+                    step.value,
+                    calculation,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                ]
             )
         for figure in step.figures:
             rows.append(
@@ -138,9 +149,21 @@ def steps_csv(steps: Sequence[Step]) -> str:
                     figure.fact,
                     figure.detail,
                     figure.quote,
+                    figure.selection,
                 ]
             )
-    header = ("step", "kind", "title", "value", "calculation", "source", "fact", "detail", "quote")
+    header = (
+        "step",
+        "kind",
+        "title",
+        "value",
+        "calculation",
+        "source",
+        "fact",
+        "detail",
+        "quote",
+        "selection",
+    )
     return to_csv(header, rows)
 
 

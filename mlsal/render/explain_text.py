@@ -21,6 +21,7 @@ def render_steps(estimate: Estimate, steps: list[Step]) -> RenderableType:
         if step.figures:
             parts.append(Text("   from:", style="dim"))
         for figure in step.figures:
-            parts.append(Text(f"   [{figure.source}] {figure.fact}: “{figure.quote}”", style="dim"))
+            said = figure.selection or f"“{figure.quote}”"
+            parts.append(Text(f"   [{figure.source}] {figure.fact}: {said}", style="dim"))
         parts.append(Text(""))
     return Group(*parts)
