@@ -124,12 +124,13 @@ def test_explain_chain_can_be_redone_by_hand(run: Run) -> None:
     assert any("exp(" in line for line in steps[-1]["lines"])
     quotes = {f["quote"] for step in steps for f in step["figures"]}
     assert "| San Francisco | $170,000 |" in quotes
+    # A figure computed from records names the records it covers.
     selections = [f["selection"] for f in steps[0]["figures"] if f["selection"]]
-    assert selections == [
-        "139 records where role ml-engineer, company_location US, experience_level MI, "
-        "employment_type FT, work_year 2022-2023"
-    ] or all("records where" in s for s in selections)
-    assert selections, "a figure computed from records names the records it covers"
+    assert len(selections) == 1
+    assert selections[0].endswith(
+        "records where role ml-engineer, company_location US, "
+        "experience_level MI, employment_type FT, work_year 2022-2023"
+    )
     sigma = math.sqrt(
         data["baseline"]["sigma_within"] ** 2
         + data["baseline"]["sigma_between"] ** 2
