@@ -117,54 +117,23 @@ def comparison_csv(comparison: Comparison) -> str:
     return to_csv(header, rows)
 
 
+STEP_COLUMNS = ("step", "kind", "title", "value", "calculation")
+FIGURE_COLUMNS = ("source", "fact", "detail", "quote", "selection")
+
+
 def steps_csv(steps: Sequence[Step]) -> str:
     """One row per figure used (or per step without figures), with the step's outcome."""
     rows: list[list[Any]] = []
     for number, step in enumerate(steps, start=1):
-        calculation = " | ".join(step.lines)
-        if not step.figures:
-            rows.append(
-                [
-                    number,
-                    step.kind,
-                    step.title,
-                    step.value,
-                    calculation,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                ]
+        outcome = [number, step.kind, step.title, step.value, " | ".join(step.lines)]
+        for figure in step.figures or [None]:
+            used = (
+                [None] * len(FIGURE_COLUMNS)
+                if figure is None
+                else [getattr(figure, column) for column in FIGURE_COLUMNS]
             )
-        for figure in step.figures:
-            rows.append(
-                [
-                    number,
-                    step.kind,
-                    step.title,
-                    step.value,
-                    calculation,
-                    figure.source,
-                    figure.fact,
-                    figure.detail,
-                    figure.quote,
-                    figure.selection,
-                ]
-            )
-    header = (
-        "step",
-        "kind",
-        "title",
-        "value",
-        "calculation",
-        "source",
-        "fact",
-        "detail",
-        "quote",
-        "selection",
-    )
-    return to_csv(header, rows)
+            rows.append(outcome + used)
+    return to_csv((*STEP_COLUMNS, *FIGURE_COLUMNS), rows)
 
 
 def offer_csv(assessment: OfferAssessment) -> str:
