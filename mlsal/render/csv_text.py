@@ -125,14 +125,11 @@ def steps_csv(steps: Sequence[Step]) -> str:
     """One row per figure used (or per step without figures), with the step's outcome."""
     rows: list[list[Any]] = []
     for number, step in enumerate(steps, start=1):
-        outcome = [number, step.kind, step.title, step.value, " | ".join(step.lines)]
-        for figure in step.figures or [None]:
-            used = (
-                [None] * len(FIGURE_COLUMNS)
-                if figure is None
-                else [getattr(figure, column) for column in FIGURE_COLUMNS]
-            )
-            rows.append(outcome + used)
+        outcome: list[Any] = [number, step.kind, step.title, step.value, " | ".join(step.lines)]
+        if not step.figures:
+            rows.append(outcome + [None] * len(FIGURE_COLUMNS))
+        for figure in step.figures:
+            rows.append(outcome + [getattr(figure, column) for column in FIGURE_COLUMNS])
     return to_csv((*STEP_COLUMNS, *FIGURE_COLUMNS), rows)
 
 
