@@ -20,6 +20,7 @@ from mlsal.result import (
     Band,
     Estimate,
     Factor,
+    FactorStatus,
     FigureUsed,
     OccupationReference,
     PurchasingPower,
@@ -359,18 +360,8 @@ def _reference_factor(catalog: Catalog, dimension: str, value: str, why: str) ->
     return Factor(dimension, value, catalog.label(dimension, value), "reference", 1.0, 0.0, (), why)
 
 
-def _skipped(factor: Factor, why: str, status: str = "skipped") -> Factor:
-    return Factor(
-        factor.dimension,
-        factor.value,
-        factor.label,
-        "not stacked" if status == "not stacked" else "skipped",
-        factor.multiplier,
-        factor.sigma_between,
-        factor.views,
-        why,
-        factor.raw_multiplier,
-    )
+def _skipped(factor: Factor, why: str, status: FactorStatus = "skipped") -> Factor:
+    return replace(factor, status=status, reason=why)
 
 
 def location_factors(catalog: Catalog, profile: Profile) -> list[Factor]:
@@ -400,17 +391,7 @@ def location_factors(catalog: Catalog, profile: Profile) -> list[Factor]:
         return factors
     factor = make_factor(catalog, "country", country)
     if factor.status == "applied" and profile.city is not None:
-        factor = Factor(
-            factor.dimension,
-            factor.value,
-            factor.label,
-            factor.status,
-            factor.multiplier,
-            factor.sigma_between,
-            factor.views,
-            "the city has no figure of its own; its country's applies",
-            factor.raw_multiplier,
-        )
+        factor = replace(factor, reason="the city has no figure of its own; its country's applies")
     factors.append(factor)
     return factors
 

@@ -75,19 +75,8 @@ def source_data(catalog: Catalog, source_id: str) -> dict[str, Any]:
 
 
 def sources_rows(data: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[list[Any]]]:
-    rows = [
-        [
-            entry.get("id"),
-            entry.get("kind"),
-            entry.get("title"),
-            entry.get("year"),
-            entry.get("document"),
-            entry["fact_count"],
-            entry.get("citation"),
-        ]
-        for entry in data
-    ]
-    return SOURCE_COLUMNS, rows
+    # The CSV's "facts" column is the count; the entry's "facts" is the list itself.
+    return table_rows(SOURCE_COLUMNS, [{**entry, "facts": entry["fact_count"]} for entry in data])
 
 
 def facts_rows(facts: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[list[Any]]]:

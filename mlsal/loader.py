@@ -217,6 +217,7 @@ class _Loader:
     def check_facts(self) -> None:
         assert self.values is not None
         known = {dim: {v.key for v in values} for dim, values in self.values.items()}
+        by_id = {fact.id: fact for fact in self.facts}
         for fact in self.facts:
             file = self.fact_files[fact.id]
             entry = f"fact '{fact.id}'"
@@ -227,7 +228,7 @@ class _Loader:
             for value in fact.values or ([fact.value] if fact.value is not None else []):
                 if list_name in known and value not in known[list_name]:
                     self.problem(file, entry, f"value: unknown {list_name} '{value}'")
-            self.check_reference(fact, file, entry)
+            self.check_reference(fact, by_id, file, entry)
             document = self.documents.get(fact.source)
             if document is None:
                 continue
@@ -241,10 +242,10 @@ class _Loader:
                         f"source '{fact.source}'",
                     )
 
-    def check_reference(self, fact: Fact, file: str, entry: str) -> None:
+    def check_reference(self, fact: Fact, by_id: dict[str, Fact], file: str, entry: str) -> None:
         if fact.reference is None:
             return
-        reference = next((f for f in self.facts if f.id == fact.reference), None)
+        reference = by_id.get(fact.reference)
         if reference is None:
             self.problem(file, entry, f"reference: unknown fact id '{fact.reference}'")
         elif reference.source != fact.source:
