@@ -1,16 +1,17 @@
 """Derive the record-based facts of the aijobs.net salaries (data/facts/aijobs.toml).
 
-Input: data/documents/aijobs_salaries_2020-2023.csv (a verbatim copy of
-../shared/data/aijobs_salaries_2020-2023.csv) and data/documents/cpi_u_annual.csv.
+Input: data/documents/aijobs_salaries_2020-2025.csv (a verbatim copy of
+../shared/data/aijobs_salaries_2020-2025.csv) and data/documents/cpi_u_annual.csv.
 
 Method (docs/methodology.md, "Records"):
 - Full-time records only (employment_type FT); the country is company_location.
 - Job titles map to mlsal's roles by the table ROLE_TITLES below; other titles are left out.
-- Experience levels EN, MI, SE map to entry, mid, senior. EX (executive) is no mlsal level and
-  is left out of the level cells.
+- Experience levels EN, MI, SE map to entry, mid, senior. EX (executive-level / director) are
+  the only records above senior: aijobs.net does not tell staff from principal, so the one EX
+  cell is written for both (the engine keeps levels in order and adds the OFLC ladder's step).
 - Each salary (salary_in_usd) is first brought to dollars of LATEST_YEAR by CPI-U, then the
-  records of 2020 to 2023 are pooled: cells by single year are too thin (2023 holds 18 US
-  entry-level ML engineers).
+  records of 2020 to 2024 are pooled (2024 holds 4,220 of the US ML engineers; older years
+  add the few executive and entry records they have). 2025 holds January only and is left out.
 - Each cell gives its count n and its 10th, 25th, 50th, 75th and 90th percentiles
   (statistics.quantiles, method 'inclusive', rounded to the dollar). A cell with fewer than
   MIN_RECORDS records is not written, so it is never used.
@@ -21,8 +22,11 @@ Cells:
                 the role and company-size cells)
 - role:         each other role, US, all levels
 - company_size: ML engineers, US, all levels, by company size (S, M, L)
-- country:      the five roles pooled, all levels, by company country; relative to the same
-                pool in the US (`aijobs.roles.US`)
+- country:      the five roles pooled, all levels, by company country (every country with
+                MIN_RECORDS records); relative to the same pool in the US (`aijobs.roles.US`)
+- currency:     the conversion rate the records of each year imply (salary / salary_in_usd),
+                per currency; every record of a currency and year states the same rate to
+                four decimals, and the fact quotes one of them
 
     python derive/aijobs.py           # write data/facts/aijobs.toml
     python derive/aijobs.py --check   # exit 1 if it differs from what the records give
@@ -33,19 +37,20 @@ from __future__ import annotations
 import csv
 import statistics
 import sys
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from common import DOCUMENTS, FACTS, to_toml, write_or_check
 
-RAW = DOCUMENTS / "aijobs_salaries_2020-2023.csv"
+RAW = DOCUMENTS / "aijobs_salaries_2020-2025.csv"
 CPI = DOCUMENTS / "cpi_u_annual.csv"
 OUTPUT = FACTS / "aijobs.toml"
 SOURCE = "aijobs"
 MIN_RECORDS = 20
-LATEST_YEAR = 2023
-YEARS = (2020, 2021, 2022, 2023)
+LATEST_YEAR = 2024
+YEARS = (2020, 2021, 2022, 2023, 2024)
 
 ROLE_TITLES = {
     "ml-engineer": (
@@ -72,9 +77,12 @@ ROLE_TITLES = {
     "ai-engineer": ("AI Engineer", "AI Developer", "AI Programmer"),
     "data-engineer": ("Data Engineer", "Big Data Engineer"),
 }
-LEVELS = {"EN": "entry", "MI": "mid", "SE": "senior"}
+LEVELS = {"EN": ("entry",), "MI": ("mid",), "SE": ("senior",), "EX": ("staff", "principal")}
+EX_NOTE = (
+    "aijobs.net's EX (executive-level / director) records are the only records above senior; "
+    "they do not tell staff from principal, so this one cell stands for both."
+)
 SIZES = {"S": "startup", "M": "mid-size", "L": "large"}
-COUNTRIES = ("CA", "GB", "DE", "AU", "IN", "ES", "FR")
 
 
 @dataclass(frozen=True)
@@ -147,6 +155,7 @@ def cell(
         "figure": "percentiles",
         **percentiles(salaries),
         "n": len(salaries),
+        "basis": "gross",
         "year": LATEST_YEAR,
         "filter": {**described, "employment_type": "FT", "work_year": f"{years[0]}-{years[-1]}"},
         "quote": quote,
@@ -181,18 +190,21 @@ def derive(raw_text: str, cpi_text: str, years: tuple[int, ...] = YEARS) -> list
             dimension="reference",
         ),
     ]
-    for code, level in LEVELS.items():
-        candidates.append(
-            cell(
-                f"aijobs.ml-engineer.US.{level}",
-                mle_us,
-                lambda r, c=code: r.level == c,
-                {"role": "ml-engineer", "company_location": "US", "experience_level": code},
-                quote,
-                dimension="level",
-                value=level,
+    for code, levels in LEVELS.items():
+        for level in levels:
+            more = {"note": EX_NOTE} if code == "EX" else {}
+            candidates.append(
+                cell(
+                    f"aijobs.ml-engineer.US.{level}",
+                    mle_us,
+                    lambda r, c=code: r.level == c,
+                    {"role": "ml-engineer", "company_location": "US", "experience_level": code},
+                    quote,
+                    dimension="level",
+                    value=level,
+                    **more,
+                )
             )
-        )
     for role in ROLE_TITLES:
         if role == "ml-engineer":
             continue
@@ -221,7 +233,8 @@ def derive(raw_text: str, cpi_text: str, years: tuple[int, ...] = YEARS) -> list
                 reference=overall_id,
             )
         )
-    for country in COUNTRIES:
+    counts = Counter(r.country for r in records)
+    for country in sorted(c for c, n in counts.items() if n >= MIN_RECORDS and c != "US"):
         candidates.append(
             cell(
                 f"aijobs.roles.{country}",
@@ -242,8 +255,46 @@ def derive(raw_text: str, cpi_text: str, years: tuple[int, ...] = YEARS) -> list
     return facts
 
 
+def rate_facts(text: str, years: tuple[int, ...] = YEARS) -> list[dict[str, Any]]:
+    """The conversion rate to US dollars that each year's records of a currency state."""
+    lines = text.splitlines()
+    header = next(csv.reader([lines[0]]))
+    found: dict[tuple[str, int], list[tuple[float, str]]] = defaultdict(list)
+    for line in lines[1:]:
+        row = dict(zip(header, next(csv.reader([line])), strict=True))
+        year, usd = int(row["work_year"]), int(row["salary_in_usd"])
+        if row["salary_currency"] != "USD" and year in years and usd > 0:
+            found[row["salary_currency"], year].append((int(row["salary"]) / usd, line))
+    facts = []
+    for (currency, year), pairs in sorted(found.items()):
+        rates = sorted(rate for rate, _ in pairs)
+        rate = round(statistics.median(rates), 4)
+        quoted = min(pairs, key=lambda pair: abs(pair[0] - rate))[1]  # the first nearest
+        facts.append(
+            {
+                "id": f"aijobs.rate.{currency}.{year}",
+                "source": SOURCE,
+                "dimension": "currency",
+                "value": currency,
+                "figure": "exchange_rate",
+                "rate": rate,
+                "n": len(rates),
+                "year": year,
+                "quote": quoted,
+                "derivation": (
+                    f"salary / salary_in_usd, the {currency} per US dollar the records state: "
+                    f"the median over the {len(rates)} records of {year} in {currency} "
+                    f"(from {rates[0]:.4f} to {rates[-1]:.4f}), to four decimals; the quote "
+                    "is the first record nearest to it."
+                ),
+            }
+        )
+    return facts
+
+
 def render() -> str:
-    facts = derive(RAW.read_text(encoding="utf-8"), CPI.read_text(encoding="utf-8"))
+    raw = RAW.read_text(encoding="utf-8")
+    facts = derive(raw, CPI.read_text(encoding="utf-8")) + rate_facts(raw)
     return to_toml(facts, "derive/aijobs.py", f"{RAW.name} and {CPI.name}")
 
 

@@ -4,7 +4,8 @@ Each row of the shipped copies in data/documents/ becomes one fact that quotes i
   data/facts/bls.toml   wages of the closest official occupations (labelled proxies), and the
                         role ratios they imply (Data Scientists vs Software Developers, ...)
   data/facts/cpi.toml   the price index of every year, to bring figures to one year
-  data/facts/rpp.toml   the price parity of every metro area a city in dimensions.toml names
+  data/facts/rpp.toml   the price parity of every metro area a city in dimensions.toml or
+                        places.toml names
 
     python derive/official.py           # write the three files
     python derive/official.py --check   # exit 1 if any differs from what the inputs give
@@ -23,6 +24,7 @@ BLS = DOCUMENTS / "bls_oews_2024_national.csv"
 CPI = DOCUMENTS / "cpi_u_annual.csv"
 RPP = DOCUMENTS / "bea_rpp_msa.csv"
 DIMENSIONS = ROOT / "data" / "dimensions.toml"
+PLACES = ROOT / "data" / "places.toml"  # derived first, by derive/oews.py
 
 PERCENTILES = {"p10": 10, "p25": 25, "p75": 75, "p90": 90}
 # No ML engineer occupation exists: Software Developers stand for ML engineers when a role's
@@ -102,8 +104,8 @@ def cpi_facts(text: str) -> list[dict[str, Any]]:
     return facts
 
 
-def rpp_facts(text: str, dimensions_text: str) -> list[dict[str, Any]]:
-    cities = tomllib.loads(dimensions_text)["cities"]
+def rpp_facts(text: str, dimensions_text: str, places_text: str) -> list[dict[str, Any]]:
+    cities = tomllib.loads(dimensions_text)["cities"] + tomllib.loads(places_text)["cities"]
     wanted = {0} | {city["metro"] for city in cities if "metro" in city}
     facts = []
     for line in text.splitlines()[1:]:
@@ -129,13 +131,13 @@ def rpp_facts(text: str, dimensions_text: str) -> list[dict[str, Any]]:
 
 
 def main() -> int:
-    read = {path: path.read_text(encoding="utf-8") for path in (BLS, CPI, RPP, DIMENSIONS)}
+    read = {path: path.read_text(encoding="utf-8") for path in (BLS, CPI, RPP, DIMENSIONS, PLACES)}
     outputs = [
         (FACTS / "bls.toml", lambda: to_toml(bls_facts(read[BLS]), SCRIPT, BLS.name)),
         (FACTS / "cpi.toml", lambda: to_toml(cpi_facts(read[CPI]), SCRIPT, CPI.name)),
         (
             FACTS / "rpp.toml",
-            lambda: to_toml(rpp_facts(read[RPP], read[DIMENSIONS]), SCRIPT, RPP.name),
+            lambda: to_toml(rpp_facts(read[RPP], read[DIMENSIONS], read[PLACES]), SCRIPT, RPP.name),
         ),
     ]
     return max(write_or_check(path, render) for path, render in outputs)

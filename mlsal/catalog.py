@@ -86,6 +86,10 @@ class Catalog(Record):
             self.memo[key] = table
         return self.memo[key]  # type: ignore[no-any-return]
 
+    def currencies(self) -> list[str]:
+        """The currencies some source states a rate to US dollars for, sorted."""
+        return sorted({f.value for f in self.facts if f.dimension == "currency" and f.value})
+
     def facts_for(self, dimension: str, value: str | None = None) -> list[Fact]:
         return self._index.get((dimension, value), [])
 

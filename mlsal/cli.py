@@ -229,6 +229,16 @@ PROFILE_OPTIONS: list[tuple[str, Any, Any]] = [
         None,
     ),
     (
+        "state",
+        _option(
+            str | None,
+            "--state",
+            metavar="STATE",
+            help="US state, e.g. WA or Texas (stands in for a city the data does not know).",
+        ),
+        None,
+    ),
+    (
         "country",
         _option(str | None, "--country", metavar="COUNTRY", help="Country, e.g. US, UK, Germany."),
         None,
@@ -297,6 +307,16 @@ PROFILE_OPTIONS: list[tuple[str, Any, Any]] = [
         ),
         None,
     ),
+    (
+        "currency",
+        _option(
+            str | None,
+            "--currency",
+            metavar="CODE",
+            help="Show amounts in this currency, e.g. GBP, EUR, INR (at rates the records state).",
+        ),
+        None,
+    ),
 ]
 
 
@@ -341,6 +361,7 @@ def make_profile(options: dict[str, Any]) -> "Profile":
         years=options["years"],
         level=options["level"],
         city=options["city"],
+        state=options["state"],
         country=options["country"],
         industry=options["industry"],
         education=options["education"],
@@ -350,6 +371,7 @@ def make_profile(options: dict[str, Any]) -> "Profile":
         skills=tuple(options["skill"] or ()),
         certifications=tuple(options["cert"] or ()),
         as_of=options["as_of"],
+        currency=options["currency"],
     )
 
 
@@ -400,6 +422,20 @@ def estimate(
         return estimates_csv([result])
 
     emit(output_format, result.to_dict, csv_text, table, warnings)
+
+
+def with_offer_currency(profile: Profile, currency: str) -> Profile:
+    """The profile, shown in the currency the offer is in (which --currency may also name)."""
+    from dataclasses import replace
+
+    from mlsal.errors import UsageError
+
+    if profile.currency is not None and profile.currency.strip().upper() != currency:
+        raise UsageError(
+            f"the offer is in {currency} but --currency {profile.currency} was given; "
+            "give one currency"
+        )
+    return replace(profile, currency=currency)
 
 
 def no_price_parity(city: str | None) -> str:
@@ -492,7 +528,10 @@ def explain(profile: Profile, output_format: FormatOption = OutputFormat.table) 
 def offer(
     profile: Profile,
     amount: Annotated[
-        str, typer.Argument(metavar="AMOUNT", help="Annual base salary: 185000, 185k, $185,000.")
+        str,
+        typer.Argument(
+            metavar="AMOUNT", help="Annual pay: 185000, 185k, $185,000, or £85k, 85000 EUR."
+        ),
     ],
     output_format: FormatOption = OutputFormat.table,
 ) -> None:
@@ -501,12 +540,14 @@ def offer(
     Example: mlsal offer 185k --years 4 --city NYC --company google
     """
     from mlsal.api import estimate_result
-    from mlsal.offer import assess, parse_amount
+    from mlsal.offer import assess, offer_in_dollars, parse_amount
 
     try:
-        offered = parse_amount(amount)
+        offered, currency = parse_amount(amount)
+        if currency is not None:
+            profile = with_offer_currency(profile, currency)
         result = estimate_result(profile, data_dirs=Settings.data_dirs)
-        assessment = assess(load(), result, offered)
+        assessment = assess(load(), result, offer_in_dollars(result, offered))
     except MlsalError as error:
         fail(error)
 

@@ -16,6 +16,7 @@ from mlsal.result import Estimate
 COMPARABLE = {
     "company": "company",
     "city": "city",
+    "state": "state",
     "country": "country",
     "industry": "industry",
     "education": "education",
@@ -94,6 +95,7 @@ def resolve_dimension(text: str) -> str:
     wanted = text.strip().casefold().replace("-", "_").replace(" ", "_")
     plurals = {
         "cities": "city",
+        "states": "state",
         "countries": "country",
         "industries": "industry",
         "companies": "company",

@@ -18,6 +18,7 @@ from mlsal.errors import UsageError
 from mlsal.profile import DEFAULT_ROLE, LIST_FIELDS, NAMED_FIELDS, Profile
 from mlsal.result import (
     Band,
+    Conversion,
     Estimate,
     Factor,
     FactorStatus,
@@ -57,6 +58,21 @@ def level_for_years(catalog: Catalog, years: float) -> str:
         if low <= years < high:
             return level
     raise UsageError(f"no level covers {years:g} years of experience; give --level")
+
+
+def _years_ceiling(catalog: Catalog, level: str) -> list[str]:
+    """Why years never reach the levels above the one they map to last, if they don't."""
+    ranges = level_year_ranges(catalog)
+    if ranges.get(level, (0.0, 0.0))[1] != math.inf:
+        return []
+    keys = [value.key for value in catalog.values["level"]]
+    above = [catalog.label("level", key) for key in keys[keys.index(level) + 1 :]]
+    if not above:
+        return []
+    return [
+        f"years of experience map to {catalog.label('level', level)} at most: no source gives "
+        f"the years of {' or '.join(above)}; ask for those levels by name"
+    ]
 
 
 def level_of_experience_fact(catalog: Catalog, fact: Fact) -> str:
@@ -107,11 +123,15 @@ def describe_figure(fact: Fact, range_percentiles: tuple[int, int]) -> str:
 
 
 def source_weight(catalog: Catalog, facts: Iterable[Fact]) -> float:
-    """An article weighs once per cell; records weigh by their count."""
+    """An article weighs once per cell, official statistics as set in the method; records
+    weigh by their count."""
     weights = catalog.method.weights
+    facts = list(facts)
     counts = [f.n for f in facts if f.n is not None]
     if counts:
         return sum(counts) / weights.records_per_article
+    if facts and catalog.sources[facts[0].source].kind == "statistics":
+        return weights.statistics
     return weights.article
 
 
@@ -178,6 +198,10 @@ def _aged(catalog: Catalog, fact: Fact, as_of: int, percentiles: tuple[int, int]
     return f"{detail} ({year}); ×{factor:.4f} by CPI-U to {as_of}: {_dollars(center)}"
 
 
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
 def _within_spread(views: list[SourceView]) -> float | None:
     spread_views = [v for v in views if v.spread is not None]
     if not spread_views:
@@ -191,11 +215,70 @@ def _within_spread(views: list[SourceView]) -> float | None:
 
 
 def level_facts(catalog: Catalog, level: str) -> list[Fact]:
-    facts = list(catalog.facts_for("level", level))
+    """The figures that say what a level pays in dollars (steps from a lower level are not)."""
+    facts = [f for f in catalog.facts_for("level", level) if f.reference is None]
     for fact in catalog.facts_for("experience", None):
         if fact.figure in CENTRAL_FIGURES and level_of_experience_fact(catalog, fact) == level:
             facts.append(fact)
     return facts
+
+
+def level_views(catalog: Catalog, level: str, as_of: int) -> list[SourceView]:
+    """Every source's view of a level's pay: its dollar figures, and its steps up from a lower
+    level (OFLC: Level IV over Level III) applied to that level's combined pay."""
+    return catalog.remember(
+        ("level_views", level, as_of),
+        lambda: (
+            band_views(catalog, level_facts(catalog, level), as_of)
+            + step_views(catalog, level, as_of)
+        ),
+    )
+
+
+def step_views(catalog: Catalog, level: str, as_of: int) -> list[SourceView]:
+    by_source: dict[str, list[tuple[Fact, Fact, float]]] = defaultdict(list)
+    for fact in catalog.facts_for("level", level):
+        if fact.reference is None or fact.figure not in CENTRAL_FIGURES:
+            continue
+        reference = catalog.facts_by_id[fact.reference]
+        ratio = (center_of_figure(fact) or 0.0) / (center_of_figure(reference) or 1.0)
+        by_source[fact.source].append((fact, reference, ratio))
+    method = catalog.method
+    percentiles = (method.pay_range.low_percentile, method.pay_range.high_percentile)
+    views = []
+    for source, group in sorted(by_source.items()):
+        figures = []
+        spreads: list[float | None] = []  # a step moves the level below's band up: its shape
+        for fact, reference, ratio in group:
+            below = reference.value or ""
+            base_views = level_views(catalog, below, as_of)
+            if not base_views:
+                continue
+            base = math.exp(_weighted_log_stats(base_views)[0])
+            spreads.append(_within_spread(base_views))
+            figures.append(
+                FigureUsed(
+                    fact.id,
+                    fact.quote,
+                    f"{describe_figure(fact, percentiles)} / "
+                    f"{describe_figure(reference, percentiles)} ({reference.id}) = {ratio:.3f}, "
+                    f"times {below} pay as the other sources combine it ({_dollars(base)})",
+                    base * ratio,
+                    selection_of(fact),
+                )
+            )
+        if figures:
+            views.append(
+                SourceView(
+                    source=source,
+                    value=_log_mean([f.value for f in figures]),
+                    weight=source_weight(catalog, [f for f, _, _ in group]),
+                    spread=_mean([s for s in spreads if s is not None]),
+                    records=0,
+                    figures=tuple(figures),
+                )
+            )
+    return views
 
 
 def pooled_within_spread(catalog: Catalog, as_of: int) -> float:
@@ -205,9 +288,7 @@ def pooled_within_spread(catalog: Catalog, as_of: int) -> float:
 
 def _pooled_spread(catalog: Catalog, as_of: int) -> float:
     views = [
-        view
-        for level in catalog.values["level"]
-        for view in band_views(catalog, level_facts(catalog, level.key), as_of)
+        view for level in catalog.values["level"] for view in level_views(catalog, level.key, as_of)
     ]
     spread = _within_spread(views)
     if spread is None:
@@ -222,10 +303,28 @@ def ordered_level_medians(catalog: Catalog, as_of: int) -> dict[str, tuple[float
     weighted mean (pool-adjacent-violators, i.e. isotonic regression on the log scale).
     Returns {level: (combined median, ordered median, pooled?)}.
     """
+    raw, blocks = level_blocks(catalog, as_of)
+    result = {}
+    for keys, mean in blocks:
+        for key in keys:
+            result[key] = (raw[key], math.exp(mean), len(keys) > 1)
+    return result
+
+
+def level_blocks(
+    catalog: Catalog, as_of: int
+) -> tuple[dict[str, float], list[tuple[list[str], float]]]:
+    """Each level's combined median, and the levels pooled together with their log mean."""
+    return catalog.remember(("level_blocks", as_of), lambda: _level_blocks(catalog, as_of))
+
+
+def _level_blocks(
+    catalog: Catalog, as_of: int
+) -> tuple[dict[str, float], list[tuple[list[str], float]]]:
     blocks: list[tuple[list[str], float, float]] = []  # (levels, log mean, weight)
     raw: dict[str, float] = {}
     for level in catalog.values["level"]:
-        views = band_views(catalog, level_facts(catalog, level.key), as_of)
+        views = level_views(catalog, level.key, as_of)
         if not views:
             continue
         mean, _ = _weighted_log_stats(views)
@@ -236,11 +335,7 @@ def ordered_level_medians(catalog: Catalog, as_of: int) -> dict[str, tuple[float
             (levels_a, mean_a, weight_a), (levels_b, mean_b, weight_b) = blocks[-2:]
             pooled = (mean_a * weight_a + mean_b * weight_b) / (weight_a + weight_b)
             blocks[-2:] = [(levels_a + levels_b, pooled, weight_a + weight_b)]
-    result = {}
-    for keys, mean, _ in blocks:
-        for key in keys:
-            result[key] = (raw[key], math.exp(mean), len(keys) > 1)
-    return result
+    return raw, [(levels, mean) for levels, mean, _ in blocks]
 
 
 def make_band(catalog: Catalog, level: str | None, as_of: int) -> Band:
@@ -252,10 +347,10 @@ def _make_band(catalog: Catalog, level: str | None, as_of: int) -> Band:
     if level is None:
         facts = catalog.facts_for("overall", None)
         label = "Machine Learning Engineer in the USA, all levels"
+        views = band_views(catalog, facts, as_of)
     else:
-        facts = level_facts(catalog, level)
         label = f"{catalog.label('level', level)} Machine Learning Engineer in the USA"
-    views = band_views(catalog, facts, as_of)
+        views = level_views(catalog, level, as_of)
     if not views:
         raise UsageError(f"no sourced figure for level '{level}'")
     mean, between = _weighted_log_stats(views)
@@ -271,14 +366,27 @@ def _make_band(catalog: Catalog, level: str | None, as_of: int) -> Band:
     median = math.exp(mean)
     ordered = median
     if level is not None:
-        _, ordered, pooled = ordered_level_medians(catalog, as_of)[level]
-        if pooled:
+        _, blocks = level_blocks(catalog, as_of)
+        pooled, log_ordered = next((keys, m) for keys, m in blocks if level in keys)
+        ordered = math.exp(log_ordered)
+        if len(pooled) > 1:
+            # The sources cannot tell these levels apart: they share one distribution.
+            together = [v for key in pooled for v in level_views(catalog, key, as_of)]
+            within = _within_spread(together) or within
+            between = _spread_around(together, log_ordered)
+            names = " and ".join(catalog.label("level", key) for key in pooled)
             notes.append(
                 f"sources put this level's pay ({_dollars(median)}) out of order with an "
-                f"adjacent level's; the two are pooled to {_dollars(ordered)} so that a "
-                "higher level never pays less"
+                f"adjacent level's; {names} are pooled to {_dollars(ordered)}, one band, so "
+                "that a higher level never pays less"
             )
     return Band(label, level, median, ordered, within, between, tuple(views), tuple(notes))
+
+
+def _spread_around(views: list[SourceView], log_center: float) -> float:
+    """The weighted standard deviation of the views' log values around a given centre."""
+    total = sum(v.weight for v in views)
+    return math.sqrt(sum(v.weight * (math.log(v.value) - log_center) ** 2 for v in views) / total)
 
 
 # ---------------------------------------------------------------------------------------
@@ -288,10 +396,8 @@ def _make_band(catalog: Catalog, level: str | None, as_of: int) -> Band:
 def factor_views(catalog: Catalog, dimension: str, value: str) -> list[SourceView]:
     """Each source's figure for the value divided by the same source's reference figure."""
     by_source: dict[str, list[tuple[Fact, float, Fact]]] = defaultdict(list)
-    for fact in catalog.facts_for(dimension, value):
-        if fact.reference is None or fact.figure not in CENTRAL_FIGURES:
-            continue
-        reference = catalog.facts_by_id[fact.reference]
+    for fact in relative_facts(catalog, dimension, value):
+        reference = catalog.facts_by_id[fact.reference or ""]
         ratio = (center_of_figure(fact) or 0.0) / (center_of_figure(reference) or 1.0)
         by_source[fact.source].append((fact, ratio, reference))
     method = catalog.method
@@ -322,6 +428,26 @@ def factor_views(catalog: Catalog, dimension: str, value: str) -> list[SourceVie
     return views
 
 
+def relative_facts(catalog: Catalog, dimension: str, value: str) -> list[Fact]:
+    """The value's figures that have a reference; a city's only those measured against its
+    own country (a city abroad measured against the US says nothing its country's factor
+    does not; the country's own records say it better)."""
+    facts = [
+        f
+        for f in catalog.facts_for(dimension, value)
+        if f.reference is not None and f.figure in CENTRAL_FIGURES
+    ]
+    if dimension != "city":
+        return facts
+    country = catalog.value("city", value).country
+    return [f for f in facts if _measured_against(catalog, f) == country]
+
+
+def _measured_against(catalog: Catalog, fact: Fact) -> str | None:
+    reference = catalog.facts_by_id[fact.reference or ""]
+    return reference.value if reference.dimension == "country" else None
+
+
 def make_factor(catalog: Catalog, dimension: str, value: str) -> Factor:
     """The factor of one value, once per catalog."""
     return catalog.remember(
@@ -336,7 +462,11 @@ def _make_factor(catalog: Catalog, dimension: str, value: str) -> Factor:
         if any(f.id in catalog.reference_ids for f in catalog.facts_for(dimension, value)):
             why = "the sources' reference for this dimension"
             return Factor(dimension, value, label, "reference", 1.0, 0.0, (), why)
-        return Factor(dimension, value, label, "no figure", None, 0.0, (), _no_figure(dimension))
+        why = _no_figure(dimension)
+        if dimension == "city" and catalog.facts_for("city", value):
+            country = catalog.label("country", catalog.value("city", value).country or "")
+            why = f"its sources measure it against US pay only, not against {country}'s"
+        return Factor(dimension, value, label, "no figure", None, 0.0, (), why)
     mean, between = _weighted_log_stats(views)
     total = sum(v.weight for v in views)
     shrunk = mean * total / (total + catalog.method.factors.prior_weight)
@@ -365,35 +495,63 @@ def _skipped(factor: Factor, why: str, status: FactorStatus = "skipped") -> Fact
 
 
 def location_factors(catalog: Catalog, profile: Profile) -> list[Factor]:
-    """City, else country; a city's figure already holds its country's (both are vs the US)."""
+    """The most local place with a figure: city, else state, else country.
+
+    A US city's or state's figure is relative to the same source's national figure. A city
+    abroad counts only against its own country's figure (s004: London against the UK), so its
+    country's factor applies with it.
+    """
     factors: list[Factor] = []
     country = profile.country
+    company_reflects = "the company's own figure already reflects where it pays"
+    local: Factor | None = None
     if profile.city is not None:
         city = make_factor(catalog, "city", profile.city)
-        if city.status == "applied" and profile.company is not None and country == "US":
-            factors.append(
-                _skipped(city, "the company's own figure already reflects where it pays")
-            )
-        else:
-            factors.append(city)
+        factors.append(city)
         if city.status == "applied":
-            if country is not None:
-                factors.append(
-                    _reference_factor(catalog, "country", country, "included in the city's factor")
+            local = city
+    if country == "US" or profile.state is not None:
+        state_key = profile.state or _state_of(catalog, profile.city)
+        if state_key is not None:
+            state = make_factor(catalog, "state", state_key)
+            if local is not None:
+                state = _reference_factor(
+                    catalog, "state", state_key, "included in the city's factor"
                 )
-            return factors
+            elif state.status == "applied":
+                if profile.unmatched_city is not None:
+                    why = f"no figure for the city '{profile.unmatched_city}'; its state's applies"
+                    state = replace(state, reason=why)
+                elif profile.city is not None:
+                    why = "the city has no figure of its own; its state's applies"
+                    state = replace(state, reason=why)
+                local = state
+            factors.append(state)
+    if local is not None and profile.company is not None and country == "US":
+        factors[factors.index(local)] = _skipped(local, company_reflects)
     if country is None:
         return factors
     if country == "US":
-        factors.append(
-            _reference_factor(catalog, "country", country, "the sources' figures are for the USA")
+        why = (
+            f"included in the {local.dimension}'s factor"
+            if local is not None
+            else "the sources' figures are for the USA"
         )
+        factors.append(_reference_factor(catalog, "country", country, why))
         return factors
     factor = make_factor(catalog, "country", country)
-    if factor.status == "applied" and profile.city is not None:
+    if factor.status == "applied" and profile.city is not None and local is None:
         factor = replace(factor, reason="the city has no figure of its own; its country's applies")
     factors.append(factor)
     return factors
+
+
+def _state_of(catalog: Catalog, city: str | None) -> str | None:
+    """The state a US city's metro area lies in (the first, for one that spans several)."""
+    if city is None:
+        return None
+    states = catalog.value("city", city).states
+    return states[0] if states else None
 
 
 def strongest_of(catalog: Catalog, dimension: str, keys: tuple[str, ...]) -> list[Factor]:
@@ -459,6 +617,7 @@ def estimate(catalog: Catalog, profile: Profile) -> Estimate:
         by_years = level_for_years(catalog, profile.years)
         if level is None:
             level = by_years
+            warnings.extend(_years_ceiling(catalog, by_years))
         elif level != by_years:
             warnings.append(
                 f"{profile.years:g} years of experience is {by_years} level by the sources' "
@@ -499,6 +658,13 @@ def estimate(catalog: Catalog, profile: Profile) -> Estimate:
     low = quantile(median, sigma, method.low_percentile)
     high = quantile(median, sigma, method.high_percentile)
     source_ids = _cited_sources(band, factors)
+    basis, basis_share, by_source = band_basis(catalog, band)
+    conversion = currency_conversion(catalog, profile.currency, as_of)
+    if conversion is not None and conversion.year != as_of:
+        warnings.append(
+            f"{conversion.currency} at {conversion.rate:g} per US dollar, the rate of "
+            f"{conversion.year}: the latest year {conversion.source}'s records state one"
+        )
     return Estimate(
         profile=resolved,
         low=round(low),
@@ -508,7 +674,9 @@ def estimate(catalog: Catalog, profile: Profile) -> Estimate:
         low_percentile=method.low_percentile,
         high_percentile=method.high_percentile,
         sigma=sigma,
-        basis="base",
+        basis=basis,
+        basis_share=basis_share,
+        basis_by_source=by_source,
         band=band,
         factors=factors,
         sources=[_source_info(catalog, s) for s in source_ids],
@@ -523,6 +691,46 @@ def estimate(catalog: Catalog, profile: Profile) -> Estimate:
         as_of=as_of,
         references=occupation_references(catalog, profile.role, as_of),
         purchasing_power=purchasing_power(catalog, profile.city, low, median, high),
+        conversion=conversion,
+    )
+
+
+def band_basis(catalog: Catalog, band: Band) -> tuple[str, float, dict[str, str]]:
+    """What the baseline measures (base salary, gross pay…): the basis carrying the largest
+    share of its weight, that share, and each source's own basis."""
+    return catalog.remember(("basis", band.level, band.label), lambda: _band_basis(catalog, band))
+
+
+def _band_basis(catalog: Catalog, band: Band) -> tuple[str, float, dict[str, str]]:
+    weight_of: dict[str, float] = defaultdict(float)
+    by_source: dict[str, str] = {}
+    for view in band.views:
+        bases = {catalog.facts_by_id[f.fact].basis for f in view.figures}
+        basis = bases.pop() if len(bases) == 1 else "unspecified"
+        by_source[view.source] = basis
+        weight_of[basis] += view.weight
+    total = sum(weight_of.values())
+    basis = max(sorted(weight_of), key=lambda b: weight_of[b])
+    return basis, weight_of[basis] / total, by_source
+
+
+def currency_conversion(catalog: Catalog, currency: str | None, as_of: int) -> Conversion | None:
+    """The rate of the as_of year, else of the latest year before it, else the earliest."""
+    if currency is None or currency == "USD":
+        return None
+    facts = sorted(catalog.facts_for("currency", currency), key=lambda f: f.year or 0)
+    if not facts:
+        return None
+    before = [f for f in facts if (f.year or 0) <= as_of]
+    fact = before[-1] if before else facts[0]
+    return Conversion(
+        currency=currency,
+        rate=fact.rate or 1.0,
+        year=fact.year or as_of,
+        source=fact.source,
+        fact=fact.id,
+        quote=fact.quote,
+        records=fact.n or 0,
     )
 
 

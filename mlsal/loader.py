@@ -61,6 +61,17 @@ class Dimensions(Record):
         return []  # each value is checked on its own
 
 
+# The lists of places.toml: a city for every US metro area and every state (derive/oews.py).
+@dataclass(init=False, eq=False, repr=False)
+class Places(Record):
+    __pydantic_config__ = STRICT
+    cities: list[DimensionValue]
+    states: list[DimensionValue]
+
+    def problems(self) -> Problems:
+        return []
+
+
 def load_directories(directories: list[Path]) -> Catalog:
     """Load the first directory as the shipped data (with its settings), then the others as
     directories of further sources and facts. Raises DataError listing every problem."""
@@ -163,6 +174,7 @@ class _Loader:
                     DIMENSION_LISTS[name]: getattr(dimensions, name) for name in DIMENSION_LISTS
                 }
                 self.values["company"] = self.load_companies(directory / "companies.toml")
+                self.load_places(directory / "places.toml")
         path = directory / "method.toml"
         raw = self.read_toml(path)
         if raw is not None:
@@ -170,6 +182,39 @@ class _Loader:
         path = directory / "excluded.toml"
         if path.exists():
             self.excluded += [item for _, item in self.validated(path, "excluded", Excluded)]
+
+    def load_places(self, path: Path) -> None:
+        """Metro areas and states. A city also named in dimensions.toml is one city: the names
+        of both files add up; its other fields must not differ."""
+        assert self.values is not None
+        self.values["state"] = []
+        if not path.exists():
+            return
+        raw = self.read_toml(path)
+        places = None if raw is None else self.validate(Places, raw, str(path), "(file)")
+        if places is None:
+            return
+        self.values["state"] = places.states
+        cities = {city.key: city for city in self.values["city"]}
+        for city in places.cities:
+            known = cities.get(city.key)
+            if known is None:
+                self.values["city"].append(city)
+                continue
+            for name in ("area", "country"):
+                if getattr(known, name) != getattr(city, name):
+                    self.problem(
+                        str(path),
+                        f"city '{city.key}'",
+                        f"{name}: '{getattr(city, name)}' differs from dimensions.toml's "
+                        f"'{getattr(known, name)}'",
+                    )
+            names = {normalize(name) for name in known.names}
+            known.aliases = [
+                *known.aliases,
+                *(a for a in city.aliases if normalize(a) not in names),
+            ]
+            known.states = known.states or city.states
 
     def load_companies(self, path: Path) -> list[DimensionValue]:
         return [company for _, company in self.validated(path, "companies", DimensionValue)]
@@ -261,6 +306,18 @@ class _Loader:
             )
         elif fact.figure not in CENTRAL_FIGURES:
             self.problem(file, entry, f"reference: a '{fact.figure}' figure cannot be a factor")
+        elif fact.dimension == "level" and not self.lower_level(reference.value, fact.value):
+            self.problem(
+                file,
+                entry,
+                f"reference: a step to level '{fact.value}' needs a reference whose value is "
+                f"a lower level, got '{reference.value}'",
+            )
+
+    def lower_level(self, below: str | None, level: str | None) -> bool:
+        assert self.values is not None
+        order = [value.key for value in self.values["level"]]
+        return below in order and level in order and order.index(below) < order.index(level)
 
 
 def _entries(raw: dict[str, Any], key: str, path: Path, loader: _Loader) -> list[Any]:

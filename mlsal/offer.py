@@ -11,28 +11,45 @@ from mlsal.distribution import percentile_of
 from mlsal.errors import UsageError
 from mlsal.result import Estimate
 
-AMOUNT = re.compile(r"^\$?\s*(\d+(?:,\d{3})*(?:\.\d+)?|\d*\.\d+)\s*([km])?$", re.IGNORECASE)
+AMOUNT = re.compile(r"^(\d+(?:,\d{3})*(?:\.\d+)?|\d*\.\d+)([km])?$", re.IGNORECASE)
 SCALE = {"": 1, "k": 1_000, "m": 1_000_000}
+SYMBOLS = {"$": "USD", "£": "GBP", "€": "EUR", "₹": "INR", "¥": "JPY"}
+CODE = re.compile(r"^[A-Za-z]{3}")
 LOWEST_OFFER, HIGHEST_OFFER = 1_000, 100_000_000  # outside these, the input is a typo
 
 
-def parse_amount(text: str) -> int:
-    """'185000', '185k', '$185,000', '185.5K', '$1.2m' -> whole dollars a year."""
-    match = AMOUNT.match(text.strip().replace(" ", ""))
+def parse_amount(text: str) -> tuple[float, str | None]:
+    """'185000', '185k', '$185,000', '£85k', '85000 GBP', 'EUR 90k' -> (amount a year, the
+    currency it names or None)."""
+    plain = text.strip().replace(" ", "")
+    currency = None
+    for symbol, code in SYMBOLS.items():
+        if plain.startswith(symbol):
+            plain, currency = plain[len(symbol) :], code
+            break
+    else:
+        if CODE.match(plain):
+            plain, currency = plain[3:], plain[:3].upper()
+        elif CODE.match(plain[-3:]) and not AMOUNT.match(plain):
+            plain, currency = plain[:-3], plain[-3:].upper()
+    match = AMOUNT.match(plain)
     if match is None:
-        raise UsageError(f"cannot read the offer '{text}'; write it like 185000, 185k or $185,000")
+        raise UsageError(
+            f"cannot read the offer '{text}'; write it like 185000, 185k, $185,000 or 85k GBP"
+        )
     number = float(match.group(1).replace(",", "")) * SCALE[(match.group(2) or "").lower()]
     if not LOWEST_OFFER <= number <= HIGHEST_OFFER:
+        unit = f"{currency or 'dollars'}"
         raise UsageError(
-            f"the offer '{text}' is {number:,.0f} dollars a year; give annual base pay "
+            f"the offer '{text}' is {number:,.0f} {unit} a year; give annual pay "
             f"between {LOWEST_OFFER:,} and {HIGHEST_OFFER:,}"
         )
-    return round(number)
+    return number, currency
 
 
 @dataclass
 class OfferAssessment:
-    offer: int
+    offer: int  # in US dollars
     percentile: float
     verdict: str  # "below market", "fair" or "strong"
     gap: int  # offer minus the median
@@ -43,10 +60,11 @@ class OfferAssessment:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "offer": self.offer,
+            "offer": self.estimate.in_currency(self.offer),
+            "currency": self.estimate.currency,
             "percentile": round(self.percentile, 1),
             "verdict": self.verdict,
-            "gap": self.gap,
+            "gap": self.estimate.in_currency(self.gap),
             "gap_percent": round(self.gap_percent, 1),
             "confidence": self.confidence,
             "confidence_reasons": self.confidence_reasons,
@@ -86,7 +104,14 @@ def confidence(catalog: Catalog, estimate: Estimate) -> tuple[str, list[str]]:
     return level, reasons
 
 
+def offer_in_dollars(estimate: Estimate, amount: float) -> int:
+    """An amount in the estimate's currency, in US dollars (at the rate the estimate cites)."""
+    rate = 1.0 if estimate.conversion is None else estimate.conversion.rate
+    return round(amount / rate)
+
+
 def assess(catalog: Catalog, estimate: Estimate, offer: int) -> OfferAssessment:
+    """offer: in US dollars."""
     settings = catalog.method.offer
     percentile = percentile_of(offer, estimate.median, estimate.sigma)
     if percentile < settings.below_percentile:

@@ -9,6 +9,7 @@ from typing import Any
 from mlsal.aging import check_as_of
 from mlsal.catalog import Catalog
 from mlsal.errors import UsageError
+from mlsal.names import did_you_mean, nearest
 from mlsal.record import Record
 
 MAX_YEARS = 60
@@ -18,6 +19,7 @@ DEFAULT_ROLE = "ml-engineer"
 NAMED_FIELDS = {
     "level": "level",
     "city": "city",
+    "state": "state",
     "country": "country",
     "industry": "industry",
     "education": "education",
@@ -33,6 +35,7 @@ class Profile(Record):
     years: float | None = None
     level: str | None = None
     city: str | None = None
+    state: str | None = None  # a US state, by postal code once resolved
     country: str | None = None
     industry: str | None = None
     education: str | None = None
@@ -42,9 +45,13 @@ class Profile(Record):
     skills: tuple[str, ...] = ()
     certifications: tuple[str, ...] = ()
     as_of: int | None = None  # the year whose dollars figures are given in (default: latest)
+    currency: str | None = None  # show amounts in this currency (ISO code), not US dollars
+    # A US city the data does not know, given with its state: the state's figure stands in.
+    unmatched_city: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        del data["unmatched_city"]  # said in the warnings; not an input
         data["skills"] = list(self.skills)
         data["certifications"] = list(self.certifications)
         return data
@@ -67,12 +74,16 @@ def resolve_profile(profile: Profile, catalog: Catalog) -> Profile:
     changes: dict[str, Any] = {"as_of": check_as_of(catalog, profile.as_of)}
     for field_name, dimension in NAMED_FIELDS.items():
         text = getattr(profile, field_name)
-        if text is not None:
+        if text is not None and field_name != "city":
             if not str(text).strip():
                 raise UsageError(
                     f"empty {dimension.replace('_', ' ')}: give a value or leave it out"
                 )
             changes[field_name] = catalog.resolve(dimension, str(text))
+    if profile.city is not None:
+        changes.update(resolve_city(catalog, str(profile.city), changes.get("state")))
+    if profile.currency is not None:
+        changes["currency"] = resolve_currency(catalog, str(profile.currency))
     for field_name, dimension in LIST_FIELDS.items():
         keys: list[str] = []
         for text in getattr(profile, field_name):
@@ -82,7 +93,22 @@ def resolve_profile(profile: Profile, catalog: Catalog) -> Profile:
                     if key not in keys:
                         keys.append(key)
         changes[field_name] = tuple(keys)
-    city, country = changes.get("city"), changes.get("country")
+    city, state, country = changes.get("city"), changes.get("state"), changes.get("country")
+    if state is not None:
+        if city is not None and country is None:
+            country = catalog.value("city", city).country
+        if country not in (None, "US"):
+            raise UsageError(
+                f"state '{catalog.label('state', state)}' is in the United States, not in "
+                f"{catalog.label('country', country)}"
+            )
+        changes["country"] = "US"
+        states = catalog.value("city", city).states if city is not None else []
+        if states and state not in states:
+            raise UsageError(
+                f"city '{catalog.label('city', city or '')}' is in {'-'.join(states)}, "
+                f"not in {catalog.label('state', state)}"
+            )
     if city is not None:
         city_country = catalog.value("city", city).country
         if country is not None and country != city_country:
@@ -93,3 +119,35 @@ def resolve_profile(profile: Profile, catalog: Catalog) -> Profile:
             )
         changes["country"] = city_country
     return replace(profile, **changes)
+
+
+def resolve_city(catalog: Catalog, text: str, state: str | None) -> dict[str, Any]:
+    """{'city': key}, or for a US city the data does not know but whose state is given
+    ('Kirkland, WA', or --state WA) {'state': ..., 'unmatched_city': ...}: its state stands in."""
+    if not text.strip():
+        raise UsageError("empty city: give a value or leave it out")
+    try:
+        return {"city": catalog.resolve("city", text)}
+    except UsageError:
+        name, comma, code = text.rpartition(",")
+        typed_state = catalog.lookup("state", code) if comma and name.strip() else None
+        if typed_state is not None and state not in (None, typed_state):
+            raise
+        city = catalog.lookup("city", name) if typed_state is not None else None
+        if city is not None and typed_state in catalog.value("city", city).states:
+            return {"city": city, "state": typed_state}  # 'Kirkland, WA': a name of Seattle's
+        fallback = typed_state or state
+        if fallback is None:
+            raise
+        unmatched = (name if typed_state else text).strip()
+        return {"city": None, "state": fallback, "unmatched_city": unmatched}
+
+
+def resolve_currency(catalog: Catalog, text: str) -> str:
+    """An ISO currency code some source states a rate to US dollars for (or USD itself)."""
+    code = text.strip().upper()
+    known = ["USD", *catalog.currencies()]
+    if code in known:
+        return code
+    hint = did_you_mean(nearest(code, known)) or f"; known: {', '.join(known)}"
+    raise UsageError(f"no source states a rate for the currency '{text}'{hint}")

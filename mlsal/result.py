@@ -109,6 +109,38 @@ class PurchasingPower(Record):
 
 
 @dataclass(init=False, eq=False, repr=False)
+class Conversion(Record):
+    """Amounts shown in another currency, at the rate a source states for a year."""
+
+    currency: str
+    rate: float  # units of the currency per US dollar
+    year: int
+    source: str
+    fact: str
+    quote: str
+    records: int  # how many records state this rate
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "currency": self.currency,
+            "rate": self.rate,
+            "year": self.year,
+            "source": self.source,
+            "fact": self.fact,
+            "quote": self.quote,
+            "records": self.records,
+        }
+
+
+BASIS_TEXT = {
+    "base": "base salary",
+    "gross": "gross pay, bonus not separated",
+    "total": "total pay",
+    "unspecified": "pay, basis not stated",
+}
+
+
+@dataclass(init=False, eq=False, repr=False)
 class SourceInfo(Record):
     id: str
     title: str
@@ -127,7 +159,7 @@ class Estimate(Record):
     low_percentile: int
     high_percentile: int
     sigma: float
-    basis: str
+    basis: str  # what the baseline's evidence measures, by the largest share of its weight
     band: Band
     factors: list[Factor]
     sources: list[SourceInfo]
@@ -139,21 +171,47 @@ class Estimate(Record):
     as_of: int = 0  # the year whose dollars every figure is given in
     references: list[OccupationReference] = field(default_factory=list)
     purchasing_power: PurchasingPower | None = None
+    basis_share: float = 1.0  # the share of the baseline's weight that measures `basis`
+    basis_by_source: dict[str, str] = field(default_factory=dict)
+    conversion: Conversion | None = None  # amounts shown in another currency
 
     @property
     def applied_factors(self) -> list[Factor]:
         return [f for f in self.factors if f.applied]
 
+    @property
+    def basis_text(self) -> str:
+        text = BASIS_TEXT.get(self.basis, self.basis)
+        if self.basis_share < 1:
+            text += f", {self.basis_share:.0%} of the evidence"
+        return text
+
+    @property
+    def currency(self) -> str:
+        return "USD" if self.conversion is None else self.conversion.currency
+
+    def in_currency(self, amount: float) -> int:
+        """A US-dollar amount in the currency asked for (dollars if none was)."""
+        return round(amount if self.conversion is None else amount * self.conversion.rate)
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of `mlsal estimate --format json` and of the Python API."""
         return {
-            "low": self.low,
-            "median": self.median,
-            "high": self.high,
+            "low": self.in_currency(self.low),
+            "median": self.in_currency(self.median),
+            "high": self.in_currency(self.high),
             "band": self.band_share,
             "percentiles": {"low": self.low_percentile, "high": self.high_percentile},
             "basis": self.basis,
-            "currency": "USD",
+            "basis_share": round(self.basis_share, 3),
+            "basis_by_source": dict(self.basis_by_source),
+            "currency": self.currency,
+            "exchange_rate": None
+            if self.conversion is None
+            else {
+                **self.conversion.to_dict(),
+                "usd": {"low": self.low, "median": self.median, "high": self.high},
+            },
             "period": "year",
             "as_of": self.as_of,
             "inputs": self.profile.to_dict(),

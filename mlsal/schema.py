@@ -21,6 +21,7 @@ Dimension = Literal[
     "experience",
     "role",
     "city",
+    "state",
     "country",
     "industry",
     "education",
@@ -33,6 +34,7 @@ Dimension = Literal[
     "occupation",  # an official occupation used as a labelled proxy (BLS OEWS)
     "price_index",  # consumer prices by year, to bring figures to one year (CPI-U)
     "price_parity",  # price level of a metro area, US = 100, for purchasing power (BEA RPP)
+    "currency",  # units of a currency per US dollar, to show amounts in that currency
 ]
 
 FigureKind = Literal[
@@ -43,6 +45,7 @@ FigureKind = Literal[
     "percentiles",  # percentiles computed from records, with their count
     "percentile",  # one percentile of a published distribution (`percentile` says which)
     "index",  # an index value (`index`), not dollars
+    "exchange_rate",  # units of a currency per US dollar (`rate`)
     "maximum",  # the most anyone is said to earn
     "increase",  # growth of pay after some years
     "years_range",  # the years of experience a level is said to span
@@ -125,9 +128,12 @@ class Fact(Record):
     n: int | None = None
     percentile: int | None = None
     index: float | None = None
+    rate: float | None = None  # exchange rates: units of the currency per US dollar
     years_low: int | None = None
     years_high: int | None = None
-    basis: Literal["base", "total", "unspecified"] = "unspecified"
+    # base salary; total pay (base, bonus, equity); gross pay as reported, bonus and equity
+    # not separated; or not said
+    basis: Literal["base", "total", "gross", "unspecified"] = "unspecified"
     year: int | None = None
     reference: str | None = None
     context: str | None = None
@@ -152,6 +158,7 @@ class Fact(Record):
             p90=self.p90,
             n=self.n,
             index=self.index,
+            rate=self.rate,
         )
         _between(found, "percentile", self.percentile, 1, 99)
         _between(found, "years_low", self.years_low, 0, 60)
@@ -165,6 +172,7 @@ class Fact(Record):
             "increase": ("amount",),
             "percentile": ("amount", "percentile"),
             "index": ("index",),
+            "exchange_rate": ("rate",),
             "average_range": ("low", "high"),
             "pay_range": ("low", "high"),
             "percentiles": ("p10", "p25", "p50", "p75", "p90", "n"),
@@ -202,6 +210,8 @@ class DimensionValue(Record):
     country: str | None = None  # cities: the country they are in
     filed_as: list[str] = field(default_factory=list)  # companies: names as filed in records
     metro: int | None = None  # cities: BEA GeoFips code of the metro area, for price parities
+    area: str | None = None  # cities: BLS OEWS metro area code (the CBSA code)
+    states: list[str] = field(default_factory=list)  # cities: the states the metro area spans
     occupation: str | None = None  # roles: closest official occupation (SOC code)
 
     @property
@@ -228,6 +238,7 @@ class Percentiles(Record):
 class Weights(Record):
     __pydantic_config__ = STRICT
     article: float
+    statistics: float
     records_per_article: float
     why: str
 
@@ -285,6 +296,7 @@ class Method(Record):
             found,
             **{
                 "weights.article": self.weights.article,
+                "weights.statistics": self.weights.statistics,
                 "weights.records_per_article": self.weights.records_per_article,
                 "confidence.high_records": self.confidence.high_records,
                 "confidence.medium_records": self.confidence.medium_records,

@@ -42,6 +42,7 @@ def test_official_statistics_files_are_what_the_raw_files_give() -> None:
     official = script("official")
     read = {p: p.read_text(encoding="utf-8") for p in (official.BLS, official.CPI, official.RPP)}
     dimensions = official.DIMENSIONS.read_text(encoding="utf-8")
+    places = official.PLACES.read_text(encoding="utf-8")
     expected = {
         "bls.toml": official.to_toml(
             official.bls_facts(read[official.BLS]), official.SCRIPT, official.BLS.name
@@ -50,7 +51,9 @@ def test_official_statistics_files_are_what_the_raw_files_give() -> None:
             official.cpi_facts(read[official.CPI]), official.SCRIPT, official.CPI.name
         ),
         "rpp.toml": official.to_toml(
-            official.rpp_facts(read[official.RPP], dimensions), official.SCRIPT, official.RPP.name
+            official.rpp_facts(read[official.RPP], dimensions, places),
+            official.SCRIPT,
+            official.RPP.name,
         ),
     }
     for name, text in expected.items():

@@ -53,7 +53,7 @@ def render_comparison(comparison: Comparison, real: bool = False) -> RenderableT
     table = Table(
         title=(
             f"Annual pay by {dimension.replace('_', ' ')}, USD of {first.as_of} "
-            f"({first.basis} salary)"
+            f"({first.basis_text})"
         ),
         title_justify="left",
     )

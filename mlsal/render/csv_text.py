@@ -17,6 +17,7 @@ PROFILE_COLUMNS = (
     "level",
     "role",
     "city",
+    "state",
     "country",
     "industry",
     "education",
@@ -48,6 +49,7 @@ ESTIMATE_COLUMNS = (
     "low",
     "median",
     "high",
+    "currency",
     "band",
     "basis",
     *PROFILE_COLUMNS,
@@ -66,9 +68,10 @@ def estimate_row(estimate: Estimate) -> list[Any]:
         if f.multiplier is not None
     ]
     return [
-        estimate.low,
-        estimate.median,
-        estimate.high,
+        estimate.in_currency(estimate.low),
+        estimate.in_currency(estimate.median),
+        estimate.in_currency(estimate.high),
+        estimate.currency,
         estimate.band_share,
         estimate.basis,
         *(profile[column] for column in PROFILE_COLUMNS),
@@ -143,11 +146,12 @@ def offer_csv(assessment: OfferAssessment) -> str:
         "confidence",
         *ESTIMATE_COLUMNS,
     )
+    estimate = assessment.estimate
     row = [
-        assessment.offer,
+        estimate.in_currency(assessment.offer),
         round(assessment.percentile, 1),
         assessment.verdict,
-        assessment.gap,
+        estimate.in_currency(assessment.gap),
         round(assessment.gap_percent, 1),
         assessment.confidence,
         *estimate_row(assessment.estimate),

@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mlsal.offer import OfferAssessment
-from mlsal.render.table import dollars, profile_line, sources_list
+from mlsal.render.table import money, profile_line, sources_list
 
 VERDICT_STYLE = {"below market": "bold red", "fair": "bold yellow", "strong": "bold green"}
 
@@ -28,18 +28,26 @@ def render_offer(assessment: OfferAssessment) -> RenderableType:
         f" — the offer sits at the {ordinal(round(assessment.percentile))} percentile of the "
         "estimated distribution"
     )
-    table = Table(title=f"Offer against the market, USD of {estimate.as_of}", title_justify="left")
+    unit = f"USD of {estimate.as_of}"
+    if estimate.conversion is not None:
+        rate = estimate.conversion
+        unit = f"{rate.currency} ({rate.rate:g} per {unit}, {rate.source}'s {rate.year} rate)"
+    table = Table(title=f"Offer against the market, {unit}", title_justify="left")
     table.add_column("Offer", justify="right", style="bold")
     table.add_column(f"Low (P{estimate.low_percentile})", justify="right")
     table.add_column("Median", justify="right")
     table.add_column(f"High (P{estimate.high_percentile})", justify="right")
     table.add_column("Gap to median", justify="right")
+
+    def shown(amount: float) -> str:
+        return money(estimate.in_currency(amount), estimate.currency)
+
     table.add_row(
-        dollars(assessment.offer),
-        dollars(estimate.low),
-        dollars(estimate.median),
-        dollars(estimate.high),
-        f"{sign}{dollars(abs(assessment.gap))} ({sign}{abs(assessment.gap_percent):.1f}%)",
+        shown(assessment.offer),
+        shown(estimate.low),
+        shown(estimate.median),
+        shown(estimate.high),
+        f"{sign}{shown(abs(assessment.gap))} ({sign}{abs(assessment.gap_percent):.1f}%)",
     )
     trust = Text(f"Confidence: {assessment.confidence}\n", style="bold")
     for reason in assessment.confidence_reasons:
@@ -49,8 +57,8 @@ def render_offer(assessment: OfferAssessment) -> RenderableType:
         verdict,
         table,
         Text(
-            "Compare base salary with base salary: the estimate is base pay; bonus and equity "
-            "are not in it.\n"
+            f"Compare like with like: the estimate is {estimate.basis_text} "
+            "(each source's own measure is in the JSON output's basis_by_source).\n"
         ),
         trust,
         sources_list(estimate.sources),

@@ -15,6 +15,17 @@ def dollars(amount: float | None) -> str:
     return "—" if amount is None else f"${amount:,.0f}"
 
 
+SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "INR": "₹", "JPY": "¥"}
+
+
+def money(amount: float | None, currency: str) -> str:
+    """An amount in its currency: '$185,000', '£148,000', 'CAD 240,500'."""
+    if amount is None:
+        return "—"
+    symbol = SYMBOLS.get(currency)
+    return f"{symbol}{amount:,.0f}" if symbol else f"{currency} {amount:,.0f}"
+
+
 def multiplier_text(factor: Factor) -> str:
     if factor.multiplier is None:
         return "no figure"
@@ -39,7 +50,8 @@ def profile_line(estimate: Estimate, skip: str | None = None) -> str:
     if p.level and skip != "level":
         years = "" if p.years is None else f" ({p.years:g} year{'' if p.years == 1 else 's'})"
         parts.append(f"{labels.get('level', p.level)}{years}")
-    for name in ("role", "city", "country", "industry", "education", "company", "company_size"):
+    names = ("role", "city", "state", "country", "industry", "education", "company", "company_size")
+    for name in names:
         value = getattr(p, name)
         if value and name != skip and not (name == "country" and skip == "city"):
             parts.append(labels.get(name, value))
@@ -50,12 +62,17 @@ def profile_line(estimate: Estimate, skip: str | None = None) -> str:
 
 
 def band_table(estimate: Estimate) -> Table:
-    title = f"Annual pay, USD of {estimate.as_of} ({estimate.basis} salary)"
-    table = Table(title=title, title_justify="left", min_width=len(title))
+    unit = f"USD of {estimate.as_of}"
+    rate = estimate.conversion
+    if rate is not None:
+        unit = f"{rate.currency} ({rate.rate:g} per {unit}, {rate.source}'s {rate.year} rate)"
+    title = f"Annual pay, {unit} ({estimate.basis_text})"
+    table = Table(title=title, title_justify="left", min_width=min(len(title), 60))
     table.add_column(f"Low (P{estimate.low_percentile})", justify="right")
     table.add_column("Median", justify="right", style="bold green")
     table.add_column(f"High (P{estimate.high_percentile})", justify="right")
-    table.add_row(dollars(estimate.low), dollars(estimate.median), dollars(estimate.high))
+    amounts = (estimate.low, estimate.median, estimate.high)
+    table.add_row(*(money(estimate.in_currency(a), estimate.currency) for a in amounts))
     return table
 
 

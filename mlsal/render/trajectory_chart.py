@@ -34,7 +34,7 @@ def render_trajectory(trajectory: Trajectory) -> RenderableType:
     lowest = min(p.estimate.low for p in points)
     highest = max(p.estimate.high for p in points)
     table = Table(
-        title=f"Pay by years of experience, USD of {first.as_of} ({first.basis} salary)",
+        title=f"Pay by years of experience, USD of {first.as_of} ({first.basis_text})",
         title_justify="left",
     )
     table.add_column("Years", justify="right")
