@@ -102,7 +102,7 @@ BREAKAGES = {
         "p10: percentiles must not decrease from p10 to p90",
     ),
     "zero records": (
-        edit("facts/aijobs.toml", "n = 1155", "n = 0"),
+        edit("facts/aijobs.toml", "n = 5530", "n = 0"),
         "n: must be greater than 0, got 0",
     ),
     "statement without values": (

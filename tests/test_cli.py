@@ -28,7 +28,15 @@ def test_estimate_json_contract(run: Run) -> None:
     assert isinstance(data["low"], int) and isinstance(data["high"], int)
     assert data["low"] <= data["median"] <= data["high"]
     assert 0 < data["band"] < 1
-    assert data["basis"] in ("base", "total")
+    assert data["basis"] in ("base", "total", "gross", "unspecified")
+    assert data["basis_by_source"][data["baseline"]["sources"][0]["source"]] in (
+        "base",
+        "total",
+        "gross",
+        "unspecified",
+    )
+    assert 0.5 <= data["basis_share"] <= 1
+    assert data["currency"] == "USD" and data["exchange_rate"] is None
     assert data["inputs"]["city"] == "san-francisco"
     assert data["inputs"]["level"] == "mid"
     cited = {s["id"] for s in data["sources"]}
@@ -58,12 +66,12 @@ def test_same_input_same_output(run: Run) -> None:
 
 
 def test_no_figure_is_a_warning_on_stderr(run: Run) -> None:
-    result = run("estimate", "--city", "Seattle", "--format", "json")
+    result = run("estimate", "--skill", "nlp", "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert any("Seattle" in w for w in data["warnings"])
-    table = run("estimate", "--city", "Seattle")
-    assert "no sourced figure for city 'Seattle'" in table.stderr
+    assert any("Natural language processing" in w for w in data["warnings"])
+    table = run("estimate", "--skill", "nlp")
+    assert "no sourced figure for skill 'Natural language processing'" in table.stderr
     assert "no sourced figure" not in table.stdout
 
 

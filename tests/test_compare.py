@@ -31,14 +31,14 @@ def test_compare_companies_side_by_side(run: Run) -> None:
 
 
 def test_compare_infers_cities_and_keeps_rows_without_figure(run: Run) -> None:
-    data = run.json("compare", "sf", "nyc", "seattle")
+    data = run.json("compare", "sf", "nyc", "beijing")
     assert data["dimension"] == "city"
-    seattle = data["rows"][2]
-    assert seattle["label"] == "Seattle" and seattle["status"] == "no figure"
-    assert seattle["median"] is None and "no source gives a figure" in seattle["reason"]
-    table = run("compare", "sf", "nyc", "seattle")
+    beijing = data["rows"][2]
+    assert beijing["label"] == "Beijing" and beijing["status"] == "no figure"
+    assert beijing["median"] is None and "against US pay only" in beijing["reason"]
+    table = run("compare", "sf", "nyc", "beijing")
     assert table.exit_code == 0
-    assert "Seattle" in table.stdout and "no figure" in table.stdout
+    assert "Beijing" in table.stdout and "no figure" in table.stdout
 
 
 @pytest.mark.parametrize(
@@ -65,7 +65,7 @@ def test_levels_compare_in_order(run: Run) -> None:
     ("values", "message"),
     [
         (["amazon", "sf"], "'amazon' is a company; 'sf' is a city"),
-        (["ms"], "'ms' is a company or education"),
+        (["ms"], "'ms' is a company or state or education"),
         (["amazn", "apple"], "did you mean 'Amazon'?"),
     ],
 )
@@ -78,10 +78,10 @@ def test_compare_mixed_or_ambiguous_values(run: Run, values: list[str], message:
 def test_compare_by_and_sort(run: Run) -> None:
     data = run.json("compare", "ms", "--by", "company")
     assert data["rows"][0]["value"] == "microsoft"
-    rows = run.json("compare", "boston", "nyc", "london", "sf", "--sort", "median")["rows"]
+    rows = run.json("compare", "beijing", "nyc", "london", "sf", "--sort", "median")["rows"]
     medians = [row["median"] for row in rows if row["median"] is not None]
     assert medians == sorted(medians, reverse=True) and len(medians) == 3
-    assert rows[-1]["label"] == "Boston", "a row without figure sorts last"
+    assert rows[-1]["label"] == "Beijing", "a row without figure sorts last"
     bad = run("compare", "amazon", "--by", "galaxy")
     assert bad.exit_code == 2 and "unknown dimension 'galaxy'" in bad.stderr
 
@@ -101,9 +101,11 @@ def test_factors_lists_dimensions_and_values(run: Run, catalog: Catalog) -> None
     assert sf["multiplier"] == pytest.approx(
         make_factor(catalog, "city", "san-francisco").multiplier, abs=1e-4
     )
-    assert "sf" in sf["aliases"] and sf["sources"] == ["s004"]
+    assert "sf" in sf["aliases"] and sf["sources"] == ["bls-oews-2025", "s004"]
     seattle = next(c for c in cities if c["key"] == "seattle")
-    assert seattle["multiplier"] is None and seattle["status"] == "no figure"
+    assert seattle["multiplier"] > 1 and seattle["sources"] == ["bls-oews-2025"]
+    beijing = next(c for c in cities if c["key"] == "beijing")
+    assert beijing["multiplier"] is None and beijing["status"] == "no figure"
     levels = run.json("factors", "levels")
     assert [lv["key"] for lv in levels][:3] == ["entry", "mid", "senior"]
     rows = list(csv.DictReader(io.StringIO(run("factors", "company", "-f", "csv").stdout)))
@@ -129,7 +131,7 @@ def test_explain_chain_can_be_redone_by_hand(run: Run) -> None:
     assert len(selections) == 1
     assert selections[0].endswith(
         "records where role ml-engineer, company_location US, "
-        "experience_level MI, employment_type FT, work_year 2022-2023"
+        "experience_level MI, employment_type FT, work_year 2022-2024"
     )
     sigma = math.sqrt(
         data["baseline"]["sigma_within"] ** 2

@@ -64,7 +64,7 @@ def test_official_statistics_files_are_what_the_raw_files_give() -> None:
 @pytest.mark.parametrize(
     "name",
     [
-        "aijobs_salaries_2020-2023.csv",
+        "aijobs_salaries_2020-2025.csv",
         "bls_oews_2024_national.csv",
         "cpi_u_annual.csv",
         "bea_rpp_msa.csv",
@@ -104,17 +104,18 @@ def test_aijobs_cell_matches_an_independent_count() -> None:
     }
     titles = set(script("aijobs").ROLE_TITLES["ml-engineer"])
     salaries = [
-        int(r["salary_in_usd"]) * cpi[2023] / cpi[int(r["work_year"])]
+        int(r["salary_in_usd"]) * cpi[2024] / cpi[int(r["work_year"])]
         for r in csv.DictReader(
-            (DOCUMENTS / "aijobs_salaries_2020-2023.csv").open(encoding="utf-8")
+            (DOCUMENTS / "aijobs_salaries_2020-2025.csv").open(encoding="utf-8")
         )
         if r["job_title"] in titles
+        and r["work_year"] != "2025"
         and r["employment_type"] == "FT"
         and r["company_location"] == "US"
         and r["experience_level"] == "SE"
     ]
     fact = script("aijobs").derive(
-        (DOCUMENTS / "aijobs_salaries_2020-2023.csv").read_text(encoding="utf-8"),
+        (DOCUMENTS / "aijobs_salaries_2020-2025.csv").read_text(encoding="utf-8"),
         (DOCUMENTS / "cpi_u_annual.csv").read_text(encoding="utf-8"),
     )
     senior = next(f for f in fact if f["id"] == "aijobs.ml-engineer.US.senior")
@@ -124,7 +125,7 @@ def test_aijobs_cell_matches_an_independent_count() -> None:
 
 def test_thin_cells_are_not_written() -> None:
     facts = script("aijobs").derive(
-        (DOCUMENTS / "aijobs_salaries_2020-2023.csv").read_text(encoding="utf-8"),
+        (DOCUMENTS / "aijobs_salaries_2020-2025.csv").read_text(encoding="utf-8"),
         (DOCUMENTS / "cpi_u_annual.csv").read_text(encoding="utf-8"),
     )
     assert all(f["n"] >= 20 for f in facts)
@@ -164,8 +165,8 @@ def test_calibration_script_runs_and_reports_every_level() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    rows = [line for line in done.stdout.splitlines() if line.startswith(("articles",))]
-    assert len(rows) == 6
+    rows = [line for line in done.stdout.splitlines() if line.startswith(("articles", "+"))]
+    assert len(rows) == 8
     for line in rows:
         inside = next(part for part in line.split() if part.endswith("%") and "." not in part)
         assert 0 <= int(inside.rstrip("%")) <= 100

@@ -11,11 +11,23 @@ from conftest import Run
 
 def test_sources_list_the_public_data_with_counts_and_citations(run: Run) -> None:
     sources = {s["id"]: s for s in run.json("sources")}
-    for source_id in ("aijobs", "bls-oews-2024", "cpi-u", "bea-rpp", "h1b-2025"):
+    for source_id in (
+        "aijobs",
+        "bls-oews-2024",
+        "bls-oews-2025",
+        "oflc-2025",
+        "cpi-u",
+        "bea-rpp",
+        "h1b-2025",
+    ):
         assert source_id in sources and sources[source_id]["citation"]
     aijobs = sources["aijobs"]
     assert aijobs["licence"].startswith("CC0")
-    assert all(f["n"] >= 20 and "filter" in f for f in aijobs["facts"])
+    cells = [f for f in aijobs["facts"] if f["figure"] == "percentiles"]
+    rates = [f for f in aijobs["facts"] if f["figure"] == "exchange_rate"]
+    assert cells and rates and len(cells) + len(rates) == len(aijobs["facts"])
+    assert all(f["n"] >= 20 and "filter" in f for f in cells)
+    assert all(f["n"] >= 1 and f["rate"] > 0 and f["value"] in f["quote"] for f in rates)
     table = run("sources")
     assert "aijobs" in table.stdout and "h1b-2025" in table.stdout
 
