@@ -26,7 +26,7 @@ from mlsal import __version__
 from mlsal.catalog import Catalog
 from mlsal.schema import DimensionValue, Excluded, Fact, Method, Source
 
-FORMAT = 4  # bump when the cache's layout changes
+FORMAT = 5  # bump when the cache's layout changes
 FACT_FIELDS = list(Fact.__dataclass_fields__)  # a fact's fields, in the order __init__ takes
 KEEP = 8  # cache files kept: one per data set (shipped data plus --data-dir) in use
 
@@ -86,21 +86,19 @@ def _path(key: str) -> Path | None:
     return None if directory is None else directory / f"catalog-{key}.json"
 
 
-def to_plain(catalog: Catalog) -> dict[str, Any]:
-    def plain(item: Any) -> dict[str, Any]:
-        return {k: v for k, v in dataclasses.asdict(item).items() if v not in (None, [])}
+def _set_fields(item: Any) -> dict[str, Any]:
+    """The fields that differ from their default: a fact sets a dozen of its thirty-odd."""
+    return {k: v for k, v in item.__dict__.items() if v is not None and v != []}
 
-    names = FACT_FIELDS
+
+def to_plain(catalog: Catalog) -> dict[str, Any]:
     return {
-        "sources": [plain(s) for s in catalog.sources.values()],
-        # Facts as rows under one list of field names: half the size of a dict per fact.
-        "fact_fields": names,
-        "facts": [[getattr(f, name) for name in names] for f in catalog.facts],
-        "values": {
-            dim: [dataclasses.asdict(v) for v in values] for dim, values in catalog.values.items()
-        },
+        "sources": [_set_fields(s) for s in catalog.sources.values()],
+        "fact_fields": FACT_FIELDS,
+        "facts": [_set_fields(f) for f in catalog.facts],
+        "values": {dim: [_set_fields(v) for v in values] for dim, values in catalog.values.items()},
         "method": dataclasses.asdict(catalog.method),
-        "excluded": [plain(e) for e in catalog.excluded],
+        "excluded": [_set_fields(e) for e in catalog.excluded],
     }
 
 
@@ -109,17 +107,38 @@ def _method(data: dict[str, Any]) -> Method:
     return Method(**{name: kinds[name](**value) for name, value in data.items()})
 
 
+def _sparse(cls: Any, fields: dict[str, Any], lists: tuple[str, ...]) -> Any:
+    """An instance from its set fields; the others read their class default (None), and list
+    fields, which have no class default, are given an empty list."""
+    instance = object.__new__(cls)
+    for name in lists:
+        if name not in fields:
+            fields[name] = []
+    instance.__dict__ = fields
+    return instance
+
+
+def _list_fields(cls: Any) -> tuple[str, ...]:
+    return tuple(
+        name
+        for name, spec in cls.__dataclass_fields__.items()
+        if spec.default_factory is not dataclasses.MISSING
+    )
+
+
+FACT_LISTS = _list_fields(Fact)
+VALUE_LISTS = _list_fields(DimensionValue)
+
+
 def from_plain(data: dict[str, Any]) -> Catalog:
     if data["fact_fields"] != FACT_FIELDS:
         raise ValueError("the cache was written for other fact fields")
     sources = [Source(**s) for s in data["sources"]]
     return Catalog(
         sources={s.id: s for s in sources},
-        facts=[
-            Fact.from_checked(dict(zip(FACT_FIELDS, row, strict=True))) for row in data["facts"]
-        ],
+        facts=[_sparse(Fact, fields, FACT_LISTS) for fields in data["facts"]],
         values={
-            dim: [DimensionValue.from_checked(v) for v in values]
+            dim: [_sparse(DimensionValue, fields, VALUE_LISTS) for fields in values]
             for dim, values in data["values"].items()
         },
         method=_method(data["method"]),

@@ -505,7 +505,7 @@ def explain(profile: Profile, output_format: FormatOption = OutputFormat.table) 
         result = run_estimate(catalog, resolve_profile(profile, catalog))
     except MlsalError as error:
         fail(error)
-    steps = explain_steps(result, catalog.method.factors.prior_weight)
+    steps = explain_steps(result, catalog.method.factors)
 
     def table() -> Any:
         from mlsal.render.explain_text import render_steps

@@ -469,7 +469,7 @@ def _make_factor(catalog: Catalog, dimension: str, value: str) -> Factor:
         return Factor(dimension, value, label, "no figure", None, 0.0, (), why)
     mean, between = _weighted_log_stats(views)
     total = sum(v.weight for v in views)
-    shrunk = mean * total / (total + catalog.method.factors.prior_weight)
+    shrunk = mean * total / (total + catalog.method.factors.prior_for(dimension))
     return Factor(
         dimension,
         value,
@@ -644,6 +644,11 @@ def estimate(catalog: Catalog, profile: Profile) -> Estimate:
             warnings.append(f"{dimension} '{factor.label}' not applied: {factor.reason}")
         for statement in statements_for(catalog, factor.dimension, factor.value):
             notes.append(f'{statement.source}: "{statement.quote}"')
+    if profile.unmatched_city is not None and profile.state is not None:
+        warnings.append(
+            f"no figure for the city '{profile.unmatched_city}': the data know no such city; "
+            f"{catalog.label('state', profile.state)}'s figure applies"
+        )
     warnings.extend(band.notes)
 
     flags = _flags(catalog, factors)
@@ -705,13 +710,13 @@ def _band_basis(catalog: Catalog, band: Band) -> tuple[str, float, dict[str, str
     weight_of: dict[str, float] = defaultdict(float)
     by_source: dict[str, str] = {}
     for view in band.views:
-        bases = {catalog.facts_by_id[f.fact].basis for f in view.figures}
+        bases: set[str] = {catalog.facts_by_id[f.fact].basis for f in view.figures}
         basis = bases.pop() if len(bases) == 1 else "unspecified"
         by_source[view.source] = basis
         weight_of[basis] += view.weight
     total = sum(weight_of.values())
-    basis = max(sorted(weight_of), key=lambda b: weight_of[b])
-    return basis, weight_of[basis] / total, by_source
+    dominant = max(sorted(weight_of), key=lambda b: weight_of[b])
+    return dominant, weight_of[dominant] / total, by_source
 
 
 def currency_conversion(catalog: Catalog, currency: str | None, as_of: int) -> Conversion | None:

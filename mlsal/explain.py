@@ -8,6 +8,7 @@ from typing import Any
 
 from mlsal.distribution import z_score
 from mlsal.result import Estimate, Factor, SourceView
+from mlsal.schema import FactorSettings
 
 
 @dataclass
@@ -70,7 +71,7 @@ def baseline_step(estimate: Estimate) -> Step:
     return Step("baseline", band.label, _dollars(band.ordered_median), lines, _figures(band.views))
 
 
-def factor_step(factor: Factor, prior_weight: float) -> Step:
+def factor_step(factor: Factor, settings: FactorSettings) -> Step:
     title = f"{factor.dimension.replace('_', ' ')}: {factor.label}"
     if factor.status == "no figure":
         return Step("factor", title, "no figure", [f"{factor.reason}; no factor applied"])
@@ -86,11 +87,18 @@ def factor_step(factor: Factor, prior_weight: float) -> Step:
                 f"sources: {per_source}; weighted geometric mean (weights "
                 f"{_weights(factor.views)}) = ×{factor.raw_multiplier:.4f}"
             )
-        lines.append(
-            f"pulled toward ×1 by a prior of weight {prior_weight:g} (the less evidence, the "
-            f"more): exp({log_raw:.4f} × {total:g} / ({total:g} + {prior_weight:g})) "
-            f"= ×{factor.multiplier:.4f}"
-        )
+        prior_weight = settings.prior_for(factor.dimension)
+        if prior_weight:
+            lines.append(
+                f"pulled toward ×1 by a prior of weight {prior_weight:g} (the less evidence, "
+                f"the more): exp({log_raw:.4f} × {total:g} / ({total:g} + {prior_weight:g})) "
+                f"= ×{factor.multiplier:.4f}"
+            )
+        else:
+            lines.append(
+                f"not pulled toward ×1 (no 'no effect' prior for a "
+                f"{factor.dimension.replace('_', ' ')}): ×{factor.multiplier:.4f}"
+            )
         if factor.sigma_between > 0:
             lines.append(f"the sources disagree by σ_between = {factor.sigma_between:.4f}")
     if factor.status in ("skipped", "not stacked"):
@@ -121,9 +129,9 @@ def result_step(estimate: Estimate) -> Step:
     return Step("result", "low / median / high", value, lines)
 
 
-def explain(estimate: Estimate, prior_weight: float) -> list[Step]:
+def explain(estimate: Estimate, settings: FactorSettings) -> list[Step]:
     return [
         baseline_step(estimate),
-        *(factor_step(f, prior_weight) for f in estimate.factors),
+        *(factor_step(f, settings) for f in estimate.factors),
         result_step(estimate),
     ]

@@ -99,7 +99,9 @@ def confidence(catalog: Catalog, estimate: Estimate) -> tuple[str, list[str]]:
         name = f"{factor.dimension.replace('_', ' ')} '{factor.label}'"
         if factor.status == "no figure":
             cap("medium", f"{name} has no sourced figure and was left out")
-        elif factor.applied and not any(view.records for view in factor.views):
+        elif factor.applied and all(
+            catalog.sources[view.source].kind == "article" for view in factor.views
+        ):
             cap("medium", f"{name} rests on articles alone")
     return level, reasons
 

@@ -248,6 +248,10 @@ class FactorSettings(Record):
     __pydantic_config__ = STRICT
     prior_weight: float
     why: str
+    not_pulled: list[str] = field(default_factory=list)  # dimensions without the prior
+
+    def prior_for(self, dimension: str) -> float:
+        return 0.0 if dimension in self.not_pulled else self.prior_weight
 
 
 @dataclass(init=False, eq=False, repr=False)

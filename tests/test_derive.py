@@ -60,6 +60,65 @@ def test_official_statistics_files_are_what_the_raw_files_give() -> None:
         assert (REPO / "data" / "facts" / name).read_text(encoding="utf-8") == text, name
 
 
+def test_place_files_are_what_the_bls_extract_gives() -> None:
+    oews = script("oews")
+    facts, places = oews.derive(
+        oews.EXTRACT.read_text(encoding="utf-8"),
+        oews.DIMENSIONS.read_text(encoding="utf-8"),
+        oews.RPP.read_text(encoding="utf-8"),
+    )
+    assert oews.OUTPUT.read_text(encoding="utf-8") == oews.to_toml(
+        facts, oews.SCRIPT, oews.EXTRACT.name
+    )
+    assert oews.PLACES.read_text(encoding="utf-8") == places
+
+
+def test_oflc_file_is_what_the_ladder_extract_gives() -> None:
+    oflc = script("oflc")
+    facts = oflc.derive(oflc.EXTRACT.read_text(encoding="utf-8"))
+    assert oflc.OUTPUT.read_text(encoding="utf-8") == oflc.to_toml(
+        facts, oflc.SCRIPT, oflc.EXTRACT.name
+    )
+    rows = list(csv.DictReader(oflc.EXTRACT.open(encoding="utf-8")))
+    level_iv = next(f for f in facts if f["value"] == "staff")
+    assert level_iv["amount"] == round(statistics.median(int(r["l4_annual"]) for r in rows))
+    assert len(rows) == 530
+
+
+@pytest.mark.parametrize(
+    ("title", "cities", "states"),
+    [
+        ("Seattle-Tacoma-Bellevue, WA", ["Seattle", "Tacoma", "Bellevue"], ["WA"]),
+        ("Scranton--Wilkes-Barre, PA", ["Scranton", "Wilkes-Barre"], ["PA"]),
+        ("Louisville/Jefferson County, KY-IN", ["Louisville", "Jefferson County"], ["KY", "IN"]),
+        ("Winston-Salem, NC", ["Winston-Salem"], ["NC"]),
+    ],
+)
+def test_principal_cities_are_read_off_metro_titles(
+    title: str, cities: list[str], states: list[str]
+) -> None:
+    assert script("oews").principal_cities(title) == (cities, states)
+
+
+def test_every_bls_figure_quotes_its_row_and_states_have_postal_codes(catalog: Catalog) -> None:
+    states = {v.key for v in catalog.values["state"]}
+    assert {"WA", "CA", "TX", "NY", "DC"} <= states and len(states) >= 50
+    for fact in catalog.facts:
+        if fact.source == "bls-oews-2025":
+            cells = next(csv.reader([fact.quote]))
+            assert int(cells[20]) == fact.amount and cells[6] in ("15-1252", "15-2051")
+
+
+@pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="../shared/data is not beside the repo")
+@pytest.mark.parametrize("module", ["oews", "oflc"])
+def test_shipped_extracts_are_the_shared_rows_unchanged(module: str) -> None:
+    derive = script(module)
+    shared = derive.SHARED.read_text(encoding="utf-8")
+    assert derive.EXTRACT.read_text(encoding="utf-8") == derive.extract(shared)
+    kept = derive.EXTRACT.read_text(encoding="utf-8").splitlines()
+    assert set(kept) <= set(shared.splitlines())
+
+
 @pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="../shared/data is not beside the repo")
 @pytest.mark.parametrize(
     "name",

@@ -53,6 +53,8 @@ def profile_line(estimate: Estimate, skip: str | None = None) -> str:
     names = ("role", "city", "state", "country", "industry", "education", "company", "company_size")
     for name in names:
         value = getattr(p, name)
+        if name == "state" and p.unmatched_city and skip != "city":
+            parts.append(p.unmatched_city)
         if value and name != skip and not (name == "country" and skip == "city"):
             parts.append(labels.get(name, value))
     for name in ("skills", "certifications"):
@@ -120,7 +122,7 @@ def steps_table(estimate: Estimate, numbers: dict[str, int]) -> Table:
     for factor in estimate.factors:
         note = factor.reason or ""
         if factor.applied and factor.raw_multiplier is not None:
-            note = factor_note(factor)
+            note = "; ".join(n for n in (factor.reason, factor_note(factor)) if n)
         table.add_row(
             factor.dimension.replace("_", " ").capitalize(),
             factor.label,
