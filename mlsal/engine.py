@@ -236,13 +236,7 @@ def level_views(catalog: Catalog, level: str, as_of: int) -> list[SourceView]:
 
 
 def step_views(catalog: Catalog, level: str, as_of: int) -> list[SourceView]:
-    by_source: dict[str, list[tuple[Fact, Fact, float]]] = defaultdict(list)
-    for fact in catalog.facts_for("level", level):
-        if fact.reference is None or fact.figure not in CENTRAL_FIGURES:
-            continue
-        reference = catalog.facts_by_id[fact.reference]
-        ratio = (center_of_figure(fact) or 0.0) / (center_of_figure(reference) or 1.0)
-        by_source[fact.source].append((fact, reference, ratio))
+    by_source = ratios_by_source(catalog, relative_facts(catalog, "level", level))
     method = catalog.method
     percentiles = (method.pay_range.low_percentile, method.pay_range.high_percentile)
     views = []
@@ -395,11 +389,7 @@ def _spread_around(views: list[SourceView], log_center: float) -> float:
 
 def factor_views(catalog: Catalog, dimension: str, value: str) -> list[SourceView]:
     """Each source's figure for the value divided by the same source's reference figure."""
-    by_source: dict[str, list[tuple[Fact, float, Fact]]] = defaultdict(list)
-    for fact in relative_facts(catalog, dimension, value):
-        reference = catalog.facts_by_id[fact.reference or ""]
-        ratio = (center_of_figure(fact) or 0.0) / (center_of_figure(reference) or 1.0)
-        by_source[fact.source].append((fact, ratio, reference))
+    by_source = ratios_by_source(catalog, relative_facts(catalog, dimension, value))
     method = catalog.method
     percentiles = (method.pay_range.low_percentile, method.pay_range.high_percentile)
     views = []
@@ -413,12 +403,12 @@ def factor_views(catalog: Catalog, dimension: str, value: str) -> list[SourceVie
                 ratio,
                 selection_of(fact),
             )
-            for fact, ratio, ref in group
+            for fact, ref, ratio in group
         )
         views.append(
             SourceView(
                 source=source,
-                value=_log_mean([ratio for _, ratio, _ in group], [f.n for f, _, _ in group]),
+                value=_log_mean([ratio for _, _, ratio in group], [f.n for f, _, _ in group]),
                 weight=source_weight(catalog, [f for f, _, _ in group]),
                 spread=None,
                 figures=figures,
@@ -426,6 +416,18 @@ def factor_views(catalog: Catalog, dimension: str, value: str) -> list[SourceVie
             )
         )
     return views
+
+
+def ratios_by_source(
+    catalog: Catalog, facts: list[Fact]
+) -> dict[str, list[tuple[Fact, Fact, float]]]:
+    """(fact, its reference, fact / reference) for each relative fact, by source."""
+    by_source: dict[str, list[tuple[Fact, Fact, float]]] = defaultdict(list)
+    for fact in facts:
+        reference = catalog.facts_by_id[fact.reference or ""]
+        ratio = (center_of_figure(fact) or 0.0) / (center_of_figure(reference) or 1.0)
+        by_source[fact.source].append((fact, reference, ratio))
+    return by_source
 
 
 def relative_facts(catalog: Catalog, dimension: str, value: str) -> list[Fact]:
