@@ -26,7 +26,7 @@ from mlsal import __version__
 from mlsal.catalog import Catalog
 from mlsal.schema import DimensionValue, Excluded, Fact, Method, Source
 
-FORMAT = 5  # bump when the cache's layout changes
+FORMAT = 6  # bump when the cache's layout changes
 FACT_FIELDS = list(Fact.__dataclass_fields__)  # a fact's fields, in the order __init__ takes
 KEEP = 8  # cache files kept: one per data set (shipped data plus --data-dir) in use
 
@@ -44,6 +44,7 @@ SETTINGS_FILES = (
     "sources.toml",
     "dimensions.toml",
     "companies.toml",
+    "employers.toml",
     "places.toml",
     "method.toml",
     "excluded.toml",

@@ -127,6 +127,8 @@ def source_weight(catalog: Catalog, facts: Iterable[Fact]) -> float:
     weigh by their count."""
     weights = catalog.method.weights
     facts = list(facts)
+    if facts and facts[0].source in weights.as_article:
+        return weights.article
     counts = [f.n for f in facts if f.n is not None]
     if counts:
         return sum(counts) / weights.records_per_article
@@ -387,9 +389,11 @@ def _spread_around(views: list[SourceView], log_center: float) -> float:
 # Factors
 
 
-def factor_views(catalog: Catalog, dimension: str, value: str) -> list[SourceView]:
+def factor_views(
+    catalog: Catalog, dimension: str, value: str, level: str | None = None
+) -> list[SourceView]:
     """Each source's figure for the value divided by the same source's reference figure."""
-    by_source = ratios_by_source(catalog, relative_facts(catalog, dimension, value))
+    by_source = ratios_by_source(catalog, relative_facts(catalog, dimension, value, level))
     method = catalog.method
     percentiles = (method.pay_range.low_percentile, method.pay_range.high_percentile)
     views = []
@@ -430,19 +434,36 @@ def ratios_by_source(
     return by_source
 
 
-def relative_facts(catalog: Catalog, dimension: str, value: str) -> list[Fact]:
+def relative_facts(
+    catalog: Catalog, dimension: str, value: str, level: str | None = None
+) -> list[Fact]:
     """The value's figures that have a reference; a city's only those measured against its
     own country (a city abroad measured against the US says nothing its country's factor
-    does not; the country's own records say it better)."""
-    facts = [
-        f
-        for f in catalog.facts_for(dimension, value)
-        if f.reference is not None and f.figure in CENTRAL_FIGURES
-    ]
+    does not; the country's own records say it better). Of a source that gives figures by
+    level, its figures for the level where it has them, else its figure for all levels."""
+    facts = _for_level(
+        [
+            f
+            for f in catalog.facts_for(dimension, value)
+            if f.reference is not None and f.figure in CENTRAL_FIGURES
+        ],
+        level,
+    )
     if dimension != "city":
         return facts
     country = catalog.value("city", value).country
     return [f for f in facts if _measured_against(catalog, f) == country]
+
+
+def _for_level(facts: list[Fact], level: str | None) -> list[Fact]:
+    by_source: dict[str, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        by_source[fact.source].append(fact)
+    kept: list[Fact] = []
+    for group in by_source.values():
+        own = [f for f in group if level is not None and f.level == level]
+        kept += own or [f for f in group if f.level is None]
+    return kept
 
 
 def _measured_against(catalog: Catalog, fact: Fact) -> str | None:
@@ -450,16 +471,36 @@ def _measured_against(catalog: Catalog, fact: Fact) -> str | None:
     return reference.value if reference.dimension == "country" else None
 
 
-def make_factor(catalog: Catalog, dimension: str, value: str) -> Factor:
-    """The factor of one value, once per catalog."""
+def make_factor(catalog: Catalog, dimension: str, value: str, level: str | None = None) -> Factor:
+    """The factor of one value (for one level, where sources give figures by level), once per
+    catalog."""
+    facts = catalog.facts_for(dimension, value)
+    by_level = level if any(f.level for f in facts) else None  # else one factor serves all
+    factor = catalog.remember(
+        ("factor", dimension, value, by_level),
+        lambda: _make_factor(catalog, dimension, value, by_level),
+    )
+    if (
+        level is not None
+        and by_level is None
+        and factor.applied
+        and _has_levels(catalog, dimension)
+    ):
+        return replace(factor, reason=_level_reason(catalog, dimension, value, level))
+    return factor
+
+
+def _has_levels(catalog: Catalog, dimension: str) -> bool:
+    """Whether some source gives figures of this dimension level by level (employers)."""
     return catalog.remember(
-        ("factor", dimension, value), lambda: _make_factor(catalog, dimension, value)
+        ("has_levels", dimension),
+        lambda: any(f.level for f in catalog.facts if f.dimension == dimension),
     )
 
 
-def _make_factor(catalog: Catalog, dimension: str, value: str) -> Factor:
+def _make_factor(catalog: Catalog, dimension: str, value: str, level: str | None) -> Factor:
     label = catalog.label(dimension, value)
-    views = factor_views(catalog, dimension, value)
+    views = factor_views(catalog, dimension, value, level)
     if not views:
         if any(f.id in catalog.reference_ids for f in catalog.facts_for(dimension, value)):
             why = "the sources' reference for this dimension"
@@ -472,6 +513,7 @@ def _make_factor(catalog: Catalog, dimension: str, value: str) -> Factor:
     mean, between = _weighted_log_stats(views)
     total = sum(v.weight for v in views)
     shrunk = mean * total / (total + catalog.method.factors.prior_for(dimension))
+    adjusted = sum(v.weight for v in views if catalog.facts_by_id[v.figures[0].fact].place_adjusted)
     return Factor(
         dimension,
         value,
@@ -480,7 +522,24 @@ def _make_factor(catalog: Catalog, dimension: str, value: str) -> Factor:
         math.exp(shrunk),
         between,
         tuple(views),
+        reason=_level_reason(catalog, dimension, value, level),
         raw_multiplier=math.exp(mean),
+        place_adjusted=adjusted >= total / 2,
+    )
+
+
+def _level_reason(catalog: Catalog, dimension: str, value: str, level: str | None) -> str | None:
+    """Whether a value's figure is for the profile's level, or for all its levels."""
+    if level is None:
+        return None
+    own = [f for f in catalog.facts_for(dimension, value) if f.level == level]
+    name = catalog.label("level", level)
+    if own:
+        records = sum(f.n or 0 for f in own)
+        return f"from its own {name} records ({records:,}), against {name} pay elsewhere"
+    return (
+        f"its records give no {name} figure: its figure for all levels applies, on the "
+        "national ladder"
     )
 
 
@@ -496,16 +555,22 @@ def _skipped(factor: Factor, why: str, status: FactorStatus = "skipped") -> Fact
     return replace(factor, status=status, reason=why)
 
 
-def location_factors(catalog: Catalog, profile: Profile) -> list[Factor]:
+def location_factors(
+    catalog: Catalog, profile: Profile, company: Factor | None = None
+) -> list[Factor]:
     """The most local place with a figure: city, else state, else country.
 
     A US city's or state's figure is relative to the same source's national figure. A city
     abroad counts only against its own country's figure (s004: London against the UK), so its
-    country's factor applies with it.
+    country's factor applies with it. A company's figure measured against the same work in the
+    same places leaves the place to apply; one measured against the nation already holds it.
     """
     factors: list[Factor] = []
     country = profile.country
-    company_reflects = "the company's own figure already reflects where it pays"
+    company_reflects = (
+        "the company's own figure is measured against the nation, so it already reflects "
+        "where the company pays"
+    )
     local: Factor | None = None
     if profile.city is not None:
         city = make_factor(catalog, "city", profile.city)
@@ -529,7 +594,13 @@ def location_factors(catalog: Catalog, profile: Profile) -> list[Factor]:
                     state = replace(state, reason=why)
                 local = state
             factors.append(state)
-    if local is not None and profile.company is not None and country == "US":
+    if (
+        local is not None
+        and company is not None
+        and company.applied
+        and not company.place_adjusted
+        and country == "US"
+    ):
         factors[factors.index(local)] = _skipped(local, company_reflects)
     if country is None:
         return factors
@@ -581,7 +652,10 @@ def profile_factors(catalog: Catalog, profile: Profile) -> list[Factor]:
         )
     else:
         factors.append(make_factor(catalog, "role", profile.role))
-    factors.extend(location_factors(catalog, profile))
+    company = None
+    if profile.company is not None:
+        company = make_factor(catalog, "company", profile.company, profile.level)
+    factors.extend(location_factors(catalog, profile, company))
     company_covers = "the company's own figure already reflects its {}"
     for dimension, value, covered in (
         ("industry", profile.industry, "industry"),
@@ -593,8 +667,8 @@ def profile_factors(catalog: Catalog, profile: Profile) -> list[Factor]:
         if profile.company is not None and factor.applied:
             factor = _skipped(factor, company_covers.format(covered))
         factors.append(factor)
-    if profile.company is not None:
-        factors.append(make_factor(catalog, "company", profile.company))
+    if company is not None:
+        factors.append(company)
     if profile.education is not None:
         factors.append(make_factor(catalog, "education", profile.education))
     factors.extend(strongest_of(catalog, "certification", profile.certifications))
@@ -628,7 +702,7 @@ def estimate(catalog: Catalog, profile: Profile) -> Estimate:
     as_of = check_as_of(catalog, profile.as_of)
     resolved = profile if level == profile.level else replace(profile, level=level)
     band = make_band(catalog, level, as_of)
-    factors = profile_factors(catalog, profile)
+    factors = profile_factors(catalog, resolved)
 
     log_median = math.log(band.ordered_median)
     variance = band.sigma_within**2 + band.sigma_between**2

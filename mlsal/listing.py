@@ -163,6 +163,7 @@ def factor_values_data(catalog: Catalog, dimension: str) -> list[dict[str, Any]]
                 **{k: described[k] for k in ("status", "multiplier", "raw_multiplier", "sources")},
                 "source_values": {v.source: round(v.value, 4) for v in factor.views},
                 "records": sum(v.records for v in factor.views),
+                "references": {v.source: _reference_text(catalog, v) for v in factor.views},
                 "flags": sorted(
                     {f.flag for f in catalog.facts_for(dimension, value.key) if f.flag}
                 ),
@@ -171,6 +172,17 @@ def factor_values_data(catalog: Catalog, dimension: str) -> list[dict[str, Any]]
             }
         )
     return rows
+
+
+def _reference_text(catalog: Catalog, view: Any) -> str:
+    """What a source's figures for a value are compared with, in words."""
+    fact = catalog.facts_by_id[view.figures[0].fact]
+    if fact.reference is None:
+        return ""
+    reference = catalog.facts_by_id[fact.reference]
+    words = reference.note or reference.derivation or reference.context or reference.quote
+    records = f" ({reference.n:,} records)" if reference.n else ""
+    return f"{reference.id}: {words}{records}"
 
 
 def _level_sources(catalog: Catalog, level: str) -> list[Fact]:

@@ -174,6 +174,9 @@ class _Loader:
                     DIMENSION_LISTS[name]: getattr(dimensions, name) for name in DIMENSION_LISTS
                 }
                 self.values["company"] = self.load_companies(directory / "companies.toml")
+                employers = directory / "employers.toml"
+                if employers.exists():
+                    self.merge_values("company", self.load_companies(employers), employers, ())
                 self.load_places(directory / "places.toml")
         path = directory / "method.toml"
         raw = self.read_toml(path)
@@ -184,37 +187,39 @@ class _Loader:
             self.excluded += [item for _, item in self.validated(path, "excluded", Excluded)]
 
     def load_places(self, path: Path) -> None:
-        """Metro areas and states. A city also named in dimensions.toml is one city: the names
-        of both files add up; its other fields must not differ."""
+        """Metro areas and states (derive/oews.py)."""
         assert self.values is not None
         self.values["state"] = []
-        if not path.exists():
-            return
-        raw = self.read_toml(path)
+        raw = self.read_toml(path) if path.exists() else None
         places = None if raw is None else self.validate(Places, raw, str(path), "(file)")
-        if places is None:
-            return
-        self.values["state"] = places.states
-        cities = {city.key: city for city in self.values["city"]}
-        for city in places.cities:
-            known = cities.get(city.key)
-            if known is None:
-                self.values["city"].append(city)
+        if places is not None:
+            self.values["state"] = places.states
+            self.merge_values("city", places.cities, path, ("area", "country"))
+
+    def merge_values(
+        self, dimension: str, added: list[DimensionValue], path: Path, agree: tuple[str, ...]
+    ) -> None:
+        """Values of a derived file. One already named by hand is one value: the names of both
+        files add up, and the fields in `agree` must not differ."""
+        assert self.values is not None
+        known = {value.key: value for value in self.values[dimension]}
+        for value in added:
+            mine = known.get(value.key)
+            if mine is None:
+                self.values[dimension].append(value)
                 continue
-            for name in ("area", "country"):
-                if getattr(known, name) != getattr(city, name):
+            for name in agree:
+                if getattr(mine, name) != getattr(value, name):
                     self.problem(
                         str(path),
-                        f"city '{city.key}'",
-                        f"{name}: '{getattr(city, name)}' differs from dimensions.toml's "
-                        f"'{getattr(known, name)}'",
+                        f"{dimension} '{value.key}'",
+                        f"{name}: '{getattr(value, name)}' differs from the hand-kept "
+                        f"'{getattr(mine, name)}'",
                     )
-            names = {normalize(name) for name in known.names}
-            known.aliases = [
-                *known.aliases,
-                *(a for a in city.aliases if normalize(a) not in names),
-            ]
-            known.states = known.states or city.states
+            names = {normalize(name) for name in mine.names}
+            mine.aliases = [*mine.aliases, *(a for a in value.aliases if normalize(a) not in names)]
+            mine.filed_as = [*mine.filed_as, *(n for n in value.filed_as if n not in mine.filed_as)]
+            mine.states = mine.states or value.states
 
     def load_companies(self, path: Path) -> list[DimensionValue]:
         return [company for _, company in self.validated(path, "companies", DimensionValue)]
@@ -273,6 +278,8 @@ class _Loader:
             for value in fact.values or ([fact.value] if fact.value is not None else []):
                 if list_name in known and value not in known[list_name]:
                     self.problem(file, entry, f"value: unknown {list_name} '{value}'")
+            if fact.level is not None and fact.level not in known["level"]:
+                self.problem(file, entry, f"level: unknown level '{fact.level}'")
             self.check_reference(fact, by_id, file, entry)
             document = self.documents.get(fact.source)
             if document is None:

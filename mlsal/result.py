@@ -59,6 +59,8 @@ class Factor(Record):
     views: tuple[SourceView, ...]
     reason: str | None = None
     raw_multiplier: float | None = None  # before thin evidence is pulled toward 1
+    # Measured against the same work in the same places: a place's factor still applies.
+    place_adjusted: bool = False
 
     @property
     def applied(self) -> bool:
@@ -78,6 +80,7 @@ class Factor(Record):
             "sources": sorted({v.source for v in self.views}),
             "evidence": [_view_dict(v, dollars=False) for v in self.views],
             "reason": self.reason,
+            "place_adjusted": self.place_adjusted,
         }
 
 

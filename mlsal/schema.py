@@ -141,6 +141,10 @@ class Fact(Record):
     derivation: str | None = None  # how a derived figure was computed from its source
     flag: str | None = None  # a warning shown whenever the figure is used
     note: str | None = None
+    level: str | None = None  # a company's figure for one level only (else for all levels)
+    # The reference is pay for the same work in the same places (worksite states), so a
+    # place's factor still applies on top of this figure.
+    place_adjusted: bool | None = None
 
     def problems(self) -> Problems:
         found: Problems = []
@@ -241,6 +245,7 @@ class Weights(Record):
     statistics: float
     records_per_article: float
     why: str
+    as_article: list[str] = field(default_factory=list)  # sources that weigh as an article
 
 
 @dataclass(init=False, eq=False, repr=False)

@@ -76,8 +76,16 @@ def test_factors_from_several_sources_are_combined(catalog: Catalog) -> None:
     s003 = 170000 / math.sqrt(111000 * 145000)
     h1b = catalog.facts_by_id["h1b.rank-005"]  # "5,Google,7649,178184.0"
     reference = catalog.facts_by_id["h1b.all"]
-    ratios = [s001, s003, h1b.amount / reference.amount]  # type: ignore[operator]
-    weights = [1.0, 1.0, h1b.n / 20]  # type: ignore[operator]
+    lca, market = catalog.facts_by_id["lca.google"], catalog.facts_by_id["lca.google.market"]
+    ratios = [
+        s001,
+        s003,
+        h1b.amount / reference.amount,  # type: ignore[operator]
+        lca.amount / market.amount,  # type: ignore[operator]
+    ]
+    # The top-200 sponsors' averages cover every job title: they weigh as one article; the
+    # like-for-like LCA records weigh by their count.
+    weights = [1.0, 1.0, 1.0, lca.n / 20]  # type: ignore[operator]
     expected = math.exp(
         sum(w * math.log(r) for w, r in zip(weights, ratios, strict=True)) / sum(weights)
     )
@@ -98,10 +106,15 @@ def test_missing_figure_warns_and_changes_nothing(catalog: Catalog) -> None:
     assert any("Natural language processing" in w for w in with_skill.warnings)
 
 
-def test_company_figure_replaces_us_city_but_not_abroad(catalog: Catalog) -> None:
+def test_company_figure_and_the_city(catalog: Catalog) -> None:
+    # Google's records are measured against the same work in the same states: SF still applies.
     result = run(catalog, level="senior", company="google", city="SF")
     city = next(f for f in result.factors if f.dimension == "city")
-    assert city.status == "skipped"
+    assert city.status == "applied"
+    # Infosys has no such records: its figures are national averages, which hold the place.
+    national = run(catalog, level="senior", company="infosys", city="SF")
+    city = next(f for f in national.factors if f.dimension == "city")
+    assert city.status == "skipped" and "measured against the nation" in (city.reason or "")
     abroad = run(catalog, level="senior", company="google", city="London")
     city = next(f for f in abroad.factors if f.dimension == "city")
     country = next(f for f in abroad.factors if f.dimension == "country")

@@ -77,7 +77,7 @@ def test_compare_employers_from_h1b_filings(run: Run) -> None:
 def test_company_figures_of_articles_and_filings_are_both_shown(run: Run) -> None:
     data = run.json("estimate", "--company", "amazon")
     company = next(f for f in data["factors"] if f["dimension"] == "company")
-    assert set(company["sources"]) == {"h1b-2025", "s001", "s003"}
+    assert set(company["sources"]) == {"h1b-2025", "lca-2024", "s001", "s003"}
     filings = next(e for e in company["evidence"] if e["source"] == "h1b-2025")
     assert len(filings["figures"]) == 4 and filings["records"] > 15000  # four Amazon entities
 
@@ -104,12 +104,18 @@ def test_company_misspelling_suggests(run: Run) -> None:
     assert result.exit_code == 2 and "did you mean 'Nvidia'?" in result.stderr
 
 
-def test_factors_company_lists_the_employers(run: Run) -> None:
+def test_factors_company_lists_the_employers(run: Run, catalog: Catalog) -> None:
     companies = run.json("factors", "company")
-    assert len(companies) >= 150
+    assert len(companies) >= 250
     cognizant = next(c for c in companies if c["key"] == "cognizant-technology-solutions")
-    assert cognizant["multiplier"] < 1 and cognizant["flags"]
-    assert cognizant["records"] == 8688
+    assert cognizant["flags"]
+    facts = catalog.facts_for("company", cognizant["key"])
+    filings = sum(f.n or 0 for f in facts if f.source == "h1b-2025")
+    lca = catalog.facts_by_id["lca.cognizant-technology-solutions"]  # all its levels together
+    assert cognizant["records"] == filings + (lca.n or 0)
+    assert (
+        "lca-2024" in cognizant["references"] and "h1b.all" in cognizant["references"]["h1b-2025"]
+    )
 
 
 def test_outsourcing_firm_is_flagged_not_hidden(run: Run) -> None:
