@@ -48,7 +48,7 @@ def flag_threshold(bls_text: str) -> int:
 
 def company_of_filed_name(companies_text: str) -> dict[str, str]:
     companies = tomllib.loads(companies_text)["companies"]
-    return {name: company["key"] for company in companies for name in company["filed_as"]}
+    return {name: company["key"] for company in companies for name in company.get("filed_as", [])}
 
 
 def derive(raw_text: str, companies_text: str, bls_text: str) -> list[dict[str, Any]]:

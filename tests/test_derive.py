@@ -73,6 +73,17 @@ def test_place_files_are_what_the_bls_extract_gives() -> None:
     assert oews.PLACES.read_text(encoding="utf-8") == places
 
 
+def test_employer_files_are_what_the_lca_extract_gives() -> None:
+    lca = script("lca")
+    facts, employers = lca.derive(
+        lca.EXTRACT.read_text(encoding="utf-8"), lca.COMPANIES.read_text(encoding="utf-8")
+    )
+    assert lca.OUTPUT.read_text(encoding="utf-8") == lca.to_toml(
+        facts, lca.SCRIPT, lca.EXTRACT.name
+    )
+    assert lca.EMPLOYERS.read_text(encoding="utf-8") == employers
+
+
 def test_oflc_file_is_what_the_ladder_extract_gives() -> None:
     oflc = script("oflc")
     facts = oflc.derive(oflc.EXTRACT.read_text(encoding="utf-8"))
@@ -110,7 +121,7 @@ def test_every_bls_figure_quotes_its_row_and_states_have_postal_codes(catalog: C
 
 
 @pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="../shared/data is not beside the repo")
-@pytest.mark.parametrize("module", ["oews", "oflc"])
+@pytest.mark.parametrize("module", ["oews", "oflc", "lca"])
 def test_shipped_extracts_are_the_shared_rows_unchanged(module: str) -> None:
     derive = script(module)
     shared = derive.SHARED.read_text(encoding="utf-8")

@@ -42,6 +42,25 @@ def change_text(row: Row) -> str:
     return f"{sign}{dollars(abs(row.median_change))} ({sign}{abs(row.median_change_percent):.1f}%)"
 
 
+def skipped_text(comparison: Comparison) -> Text | None:
+    """Inputs a row's estimate left out, and why: in the table's own words, not on stderr."""
+    labels_by_reason: dict[tuple[str, str], list[str]] = {}
+    for row in comparison.rows:
+        for factor in row.estimate.factors:
+            if factor.status in ("skipped", "not stacked") and factor.reason:
+                key = (factor.dimension.replace("_", " "), factor.reason)
+                labels = labels_by_reason.setdefault(key, [])
+                if factor.label not in labels:
+                    labels.append(factor.label)
+    if not labels_by_reason:
+        return None
+    text = Text("Not applied\n", style="bold")
+    for (dimension, reason), labels in labels_by_reason.items():
+        names = ", ".join(f"'{label}'" for label in labels)
+        text.append(f" • {dimension} {names}: {reason}\n", style="")
+    return text
+
+
 def render_comparison(comparison: Comparison, real: bool = False) -> RenderableType:
     dimension = comparison.dimension
     first = comparison.rows[0].estimate
@@ -107,6 +126,9 @@ def render_comparison(comparison: Comparison, real: bool = False) -> RenderableT
                 + "\n"
             )
         )
+    not_applied = skipped_text(comparison)
+    if not_applied is not None:
+        parts.append(not_applied)
     parts.append(sources_list(sources))
     caveats = caveats_text(sorted({c for row in comparison.rows for c in row.estimate.caveats}))
     if caveats is not None:
