@@ -301,7 +301,7 @@ def company_facts(
     groups = Counter(r.cell[0] for r in own)
     spread = ", ".join(f"{group} {count}" for group, count in sorted(groups.items()))
     selection = {
-        "employer": f"{label} ({len(Counter(r.employer for r in own))} names as filed)",
+        "employer": f"{label} ({plural(len(Counter(r.employer for r in own)), 'name')} as filed)",
         "occupation": spread,
         "level": level or "all, each against its own level",
     }
@@ -350,6 +350,10 @@ def company_facts(
         ),
     }
     return [figure, reference]
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def render_employers(employers: list[dict[str, Any]], labels: dict[str, str]) -> str:

@@ -403,7 +403,7 @@ def factor_views(
                 fact.id,
                 fact.quote,
                 f"{describe_figure(fact, percentiles)} / {describe_figure(ref, percentiles)} "
-                f"({ref.id}) = {ratio:.3f}",
+                f"({ref.id}{reference_words(ref)}) = {ratio:.3f}",
                 ratio,
                 selection_of(fact),
             )
@@ -420,6 +420,14 @@ def factor_views(
             )
         )
     return views
+
+
+def reference_words(reference: Fact) -> str:
+    """': what other employers pay … (12,345 records)' where the reference says what it is."""
+    if reference.note is None:
+        return ""
+    records = f"; {reference.n:,} records" if reference.n else ""
+    return f": {reference.note.rstrip('.')}{records}"
 
 
 def ratios_by_source(

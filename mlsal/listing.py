@@ -176,13 +176,13 @@ def factor_values_data(catalog: Catalog, dimension: str) -> list[dict[str, Any]]
 
 def _reference_text(catalog: Catalog, view: Any) -> str:
     """What a source's figures for a value are compared with, in words."""
+    from mlsal.engine import reference_words
+
     fact = catalog.facts_by_id[view.figures[0].fact]
     if fact.reference is None:
         return ""
     reference = catalog.facts_by_id[fact.reference]
-    words = reference.note or reference.derivation or reference.context or reference.quote
-    records = f" ({reference.n:,} records)" if reference.n else ""
-    return f"{reference.id}: {words}{records}"
+    return f"{reference.id}{reference_words(reference)}"
 
 
 def _level_sources(catalog: Catalog, level: str) -> list[Fact]:
