@@ -18,8 +18,8 @@ def price_index(catalog: Catalog) -> dict[int, float]:
 def _price_index(catalog: Catalog) -> dict[int, float]:
     return {
         f.year: f.index
-        for f in catalog.facts
-        if f.dimension == "price_index" and f.year is not None and f.index is not None
+        for f in catalog.facts_of("price_index")
+        if f.year is not None and f.index is not None
     }
 
 

@@ -24,9 +24,10 @@ from typing import Any
 
 from mlsal import __version__
 from mlsal.catalog import Catalog
+from mlsal.lazy_facts import LazyFacts, group_facts, group_key
 from mlsal.schema import DimensionValue, Excluded, Fact, Method, Source
 
-FORMAT = 6  # bump when the cache's layout changes
+FORMAT = 7  # bump when the cache's layout changes
 FACT_FIELDS = list(Fact.__dataclass_fields__)  # a fact's fields, in the order __init__ takes
 KEEP = 8  # cache files kept: one per data set (shipped data plus --data-dir) in use
 
@@ -92,15 +93,40 @@ def _set_fields(item: Any) -> dict[str, Any]:
     return {k: v for k, v in item.__dict__.items() if v is not None and v != []}
 
 
-def to_plain(catalog: Catalog) -> dict[str, Any]:
-    return {
+def to_bytes(catalog: Catalog) -> bytes:
+    """A checksum line, a header line (everything but the facts), then each group of facts as
+    its own JSON text, found by its place in the file: a run parses the groups it asks for."""
+    blobs: list[bytes] = []
+    places: dict[str, dict[str, list[int]]] = {}
+    offset = 0
+    for dimension, groups in group_facts(catalog.facts).items():
+        for key, facts in groups.items():
+            blob = json.dumps([_set_fields(f) for f in facts], ensure_ascii=False).encode()
+            places.setdefault(dimension, {})[key] = [offset, len(blob)]
+            blobs.append(blob)
+            offset += len(blob)
+    header = {
         "sources": [_set_fields(s) for s in catalog.sources.values()],
         "fact_fields": FACT_FIELDS,
-        "facts": [_set_fields(f) for f in catalog.facts],
+        "groups": places,
+        "where": {
+            fact_id: [
+                catalog.facts_by_id[fact_id].dimension,
+                group_key(catalog.facts_by_id[fact_id]),
+            ]
+            for fact_id in sorted(catalog.reference_ids)
+        },
         "values": {dim: [_set_fields(v) for v in values] for dim, values in catalog.values.items()},
+        "leveled": sorted({f.dimension for f in catalog.facts if f.level}),
+        # Names as users type them, folded once here: folding thousands of names on every run
+        # would cost more than the rest of the run.
+        "names": {dimension: catalog.name_table(dimension) for dimension in catalog.values},
         "method": dataclasses.asdict(catalog.method),
         "excluded": [_set_fields(e) for e in catalog.excluded],
     }
+    body = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    body += b"".join(blobs)
+    return f"{_checksum(body)}\n".encode() + body
 
 
 def _method(data: dict[str, Any]) -> Method:
@@ -131,20 +157,46 @@ FACT_LISTS = _list_fields(Fact)
 VALUE_LISTS = _list_fields(DimensionValue)
 
 
-def from_plain(data: dict[str, Any]) -> Catalog:
-    if data["fact_fields"] != FACT_FIELDS:
-        raise ValueError("the cache was written for other fact fields")
-    sources = [Source(**s) for s in data["sources"]]
-    return Catalog(
+def from_bytes(data: bytes) -> Catalog | None:
+    view = memoryview(data)  # slices of it copy nothing: the file is a megabyte or two
+    first = data.find(b"\n")
+    second = data.find(b"\n", first + 1)
+    if (
+        first < 0
+        or second < 0
+        or data[:first].decode("ascii", "replace") != _checksum(view[first + 1 :])
+    ):
+        return None  # edited or cut short: its groups, parsed later, could not be trusted
+    header = json.loads(data[first + 1 : second])
+    blobs = view[second + 1 :]
+    if header["fact_fields"] != FACT_FIELDS:
+        return None  # written for other fact fields
+    places: dict[str, dict[str, list[int]]] = header["groups"]
+
+    def group_text(dimension: str, key: str) -> bytes | None:
+        place = places.get(dimension, {}).get(key)
+        return None if place is None else bytes(blobs[place[0] : place[0] + place[1]])
+
+    sources = [Source(**s) for s in header["sources"]]
+    catalog = Catalog(
         sources={s.id: s for s in sources},
-        facts=[_sparse(Fact, fields, FACT_LISTS) for fields in data["facts"]],
+        facts=LazyFacts(
+            {dimension: list(keys) for dimension, keys in places.items()},
+            header["where"],
+            group_text,
+            lambda fields: _sparse(Fact, fields, FACT_LISTS),
+            frozenset(header["leveled"]),
+        ),
         values={
             dim: [_sparse(DimensionValue, fields, VALUE_LISTS) for fields in values]
-            for dim, values in data["values"].items()
+            for dim, values in header["values"].items()
         },
-        method=_method(data["method"]),
-        excluded=[Excluded(**e) for e in data["excluded"]],
+        method=_method(header["method"]),
+        excluded=[Excluded(**e) for e in header["excluded"]],
     )
+    for dimension, table in header["names"].items():
+        catalog.memo[("names", dimension)] = table
+    return catalog
 
 
 def read(key: str) -> Catalog | None:
@@ -152,10 +204,13 @@ def read(key: str) -> Catalog | None:
     if path is None:
         return None
     try:
-        with path.open(encoding="utf-8") as handle:
-            return from_plain(json.load(handle))
+        return from_bytes(path.read_bytes())
     except (OSError, ValueError, TypeError, KeyError):
         return None  # missing or unreadable: validate again and rewrite it
+
+
+def _checksum(body: bytes | memoryview) -> str:
+    return f"{zlib.adler32(body):08x}"
 
 
 def write(key: str, catalog: Catalog) -> None:
@@ -168,15 +223,10 @@ def write(key: str, catalog: Catalog) -> None:
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
-            "w",
-            dir=path.parent,
-            prefix=".catalog-",
-            suffix=".tmp",
-            delete=False,
-            encoding="utf-8",
+            "wb", dir=path.parent, prefix=".catalog-", suffix=".tmp", delete=False
         )
         with handle:
-            json.dump(to_plain(catalog), handle, ensure_ascii=False, separators=(",", ":"))
+            handle.write(to_bytes(catalog))
         os.replace(handle.name, path)
         caches = sorted(path.parent.glob("catalog-*.json"), key=lambda p: p.stat().st_mtime)
         for old in caches[:-KEEP]:  # the oldest, beyond the few data sets in use

@@ -7,13 +7,14 @@ per problem: 'file: entry: field: message'.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
 from mlsal.errors import UsageError
+from mlsal.lazy_facts import FactsById, LazyFacts
 from mlsal.names import did_you_mean, nearest, normalize
 from mlsal.record import Record
 from mlsal.schema import (
@@ -41,7 +42,7 @@ def default_data_dir() -> Path:
 @dataclass(init=False, eq=False, repr=False)
 class Catalog(Record):
     sources: dict[str, Source]
-    facts: list[Fact]
+    facts: Sequence[Fact]  # a list, or from the cache LazyFacts, parsed as they are asked for
     values: dict[str, list[DimensionValue]]
     method: Method
     excluded: list[Excluded] = field(default_factory=list)
@@ -58,12 +59,16 @@ class Catalog(Record):
         return self.memo[key]  # type: ignore[no-any-return]
 
     @cached_property
-    def facts_by_id(self) -> dict[str, Fact]:
+    def facts_by_id(self) -> Mapping[str, Fact]:
+        if isinstance(self.facts, LazyFacts):
+            return FactsById(self.facts)
         return {f.id: f for f in self.facts}
 
     @cached_property
     def reference_ids(self) -> frozenset[str]:
         """Facts other facts are measured against."""
+        if isinstance(self.facts, LazyFacts):
+            return frozenset(self.facts.referred())
         return frozenset(f.reference for f in self.facts if f.reference is not None)
 
     @cached_property
@@ -76,22 +81,47 @@ class Catalog(Record):
         return index
 
     def _names(self, dimension: str) -> dict[str, str]:
-        """Every normalized name of a dimension's values -> key (built on first use)."""
+        """Every normalized name of a dimension's values -> key (built on first use; a cached
+        catalog brings it built)."""
         key = ("names", dimension)
         if key not in self.memo:
-            table: dict[str, str] = {}
-            for value in self.values[dimension]:
-                for name in value.names:
-                    table.setdefault(normalize(name), value.key)
-            self.memo[key] = table
+            self.memo[key] = self.name_table(dimension)
         return self.memo[key]  # type: ignore[no-any-return]
+
+    def name_table(self, dimension: str) -> dict[str, str]:
+        table: dict[str, str] = {}
+        for value in self.values[dimension]:
+            for name in value.names:
+                table.setdefault(normalize(name), value.key)
+        return table
 
     def currencies(self) -> list[str]:
         """The currencies some source states a rate to US dollars for, sorted."""
-        return sorted({f.value for f in self.facts if f.dimension == "currency" and f.value})
+        return sorted({f.value for f in self.facts_of("currency") if f.value})
 
     def facts_for(self, dimension: str, value: str | None = None) -> list[Fact]:
+        """A value's facts and the statements that name it (value None: the dimension's
+        facts that name no value, such as 'overall')."""
+        if isinstance(self.facts, LazyFacts):
+            key = ("facts_for", dimension, value)
+            if key not in self.memo:
+                self.memo[key] = self.facts.facts_for(dimension, value)
+            return self.memo[key]  # type: ignore[no-any-return]
         return self._index.get((dimension, value), [])
+
+    def has_levels(self, dimension: str) -> bool:
+        """Whether some source gives figures of this dimension level by level (employers)."""
+        if isinstance(self.facts, LazyFacts):
+            return dimension in self.facts.leveled
+        return self.remember(
+            ("has_levels", dimension), lambda: any(f.level for f in self.facts_of(dimension))
+        )
+
+    def facts_of(self, dimension: str) -> list[Fact]:
+        """Every fact of one dimension."""
+        if isinstance(self.facts, LazyFacts):
+            return self.facts.of_dimension(dimension)
+        return [f for f in self.facts if f.dimension == dimension]
 
     def value(self, dimension: str, key: str) -> DimensionValue:
         by_key = self.memo.get(("by_key", dimension))

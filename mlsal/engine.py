@@ -45,8 +45,8 @@ def level_year_ranges(catalog: Catalog) -> dict[str, tuple[float, float]]:
 def _level_year_ranges(catalog: Catalog) -> dict[str, tuple[float, float]]:
     source = catalog.method.years_to_level.source
     ranges: dict[str, tuple[float, float]] = {}
-    for fact in catalog.facts:
-        if fact.dimension == "level_years" and fact.source == source and fact.value:
+    for fact in catalog.facts_of("level_years"):
+        if fact.source == source and fact.value:
             low = float(fact.years_low) if fact.years_low is not None else 0.0
             high = float(fact.years_high) if fact.years_high is not None else math.inf
             ranges[fact.value] = (low, high)
@@ -488,22 +488,9 @@ def make_factor(catalog: Catalog, dimension: str, value: str, level: str | None 
         ("factor", dimension, value, by_level),
         lambda: _make_factor(catalog, dimension, value, by_level),
     )
-    if (
-        level is not None
-        and by_level is None
-        and factor.applied
-        and _has_levels(catalog, dimension)
-    ):
+    if level is not None and by_level is None and factor.applied and catalog.has_levels(dimension):
         return replace(factor, reason=_level_reason(catalog, dimension, value, level))
     return factor
-
-
-def _has_levels(catalog: Catalog, dimension: str) -> bool:
-    """Whether some source gives figures of this dimension level by level (employers)."""
-    return catalog.remember(
-        ("has_levels", dimension),
-        lambda: any(f.level for f in catalog.facts if f.dimension == dimension),
-    )
 
 
 def _make_factor(catalog: Catalog, dimension: str, value: str, level: str | None) -> Factor:

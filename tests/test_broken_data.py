@@ -268,3 +268,45 @@ def test_a_changed_data_file_misses_the_cache(
     edit("facts/s001.toml", "amount = 144000", "amount = -1")(root)
     with pytest.raises(DataError):
         load_catalog(shipped_dir=root)
+
+
+def test_a_cached_catalog_parses_only_what_an_estimate_asks_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlsal.engine import estimate
+    from mlsal.lazy_facts import LazyFacts, group_key
+    from mlsal.profile import Profile, resolve_profile
+
+    monkeypatch.setenv("MLSAL_CACHE_DIR", str(tmp_path))
+    fresh = load_catalog(use_cache=False)
+    load_catalog()  # writes the cache
+    cached = load_catalog()
+    assert isinstance(cached.facts, LazyFacts)
+    for inputs in (
+        {"years": 3, "city": "SF"},
+        {"level": "staff", "company": "amazon", "city": "Seattle"},
+        {"city": "London", "currency": "GBP"},
+        {"level": "senior", "company": "microsoft", "state": "WA"},
+    ):
+        one = estimate(cached, resolve_profile(Profile(**inputs), cached))  # type: ignore[arg-type]
+        two = estimate(fresh, resolve_profile(Profile(**inputs), fresh))  # type: ignore[arg-type]
+        assert one.to_dict() == two.to_dict(), inputs
+    parsed = cached.facts.parsed_groups()
+    companies = {key for dimension, key in parsed if dimension == "company"}
+    assert companies == {"amazon", "microsoft", ""}  # of 500-odd employers ("": statements)
+    groups = {(f.dimension, group_key(f)) for f in fresh.facts}
+    assert len(parsed) < len(groups) / 10
+
+
+def test_an_edited_cache_is_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MLSAL_CACHE_DIR", str(tmp_path))
+    fresh = load_catalog(use_cache=False)
+    load_catalog()
+    path = next(tmp_path.glob("catalog-*.json"))
+    data = path.read_bytes()
+    changed = data.replace(b'"amount": 150000', b'"amount": 990000', 1)
+    assert changed != data
+    path.write_bytes(changed)
+    reloaded = load_catalog()  # the checksum fails: validated again from the data files
+    assert reloaded.facts == fresh.facts
+    assert path.read_bytes() == data  # and the cache rewritten as it was
