@@ -27,7 +27,7 @@ from mlsal.result import Estimate
 
 # Input names a profile accepts: its fields, and the spellings of CSV headers and CLI options.
 INPUT_NAMES = {
-    **{name: name for name in Profile.__dataclass_fields__},
+    **{name: name for name in Profile.__dataclass_fields__ if name != "unmatched_city"},
     "company-size": "company_size",
     "skill": "skills",
     "certification": "certifications",

@@ -66,7 +66,9 @@ class Row:
             "value": self.value,
             "status": self.status,
             "reason": self.reason,
-            "median_change": self.median_change,
+            "median_change": None
+            if self.median_change is None
+            else self.estimate.in_currency(self.median_change),
             "median_change_percent": self.median_change_percent,
             "source_values": [
                 {"source": source, "value": round(value, 4)}

@@ -41,13 +41,15 @@ class Trajectory:
             "as_of": first.as_of,
             "band": first.band_share,
             "basis": first.basis,
+            "currency": first.currency,
+            "exchange_rate": None if first.conversion is None else first.conversion.to_dict(),
             "points": [
                 {
                     "years": p.years,
                     "level": p.level,
-                    "low": p.estimate.low,
-                    "median": p.estimate.median,
-                    "high": p.estimate.high,
+                    "low": p.estimate.in_currency(p.estimate.low),
+                    "median": p.estimate.in_currency(p.estimate.median),
+                    "high": p.estimate.in_currency(p.estimate.high),
                 }
                 for p in self.points
             ],

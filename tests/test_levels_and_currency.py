@@ -128,3 +128,27 @@ def test_offer_in_pounds_is_compared_in_dollars_and_shown_in_pounds(run: Run) ->
     assert low["verdict"] == "below market"
     clash = run("offer", "£90k", "--currency", "EUR")
     assert clash.exit_code == 2 and "give one currency" in clash.stderr
+
+
+def test_every_command_shows_the_currency_asked_for(run: Run) -> None:
+    dollars = run.json("trajectory", "--to", "2", "--city", "London")
+    pounds = run.json("trajectory", "--to", "2", "--city", "London", "--currency", "GBP")
+    rate = pounds["exchange_rate"]["rate"]
+    assert pounds["currency"] == "GBP" and dollars["currency"] == "USD"
+    for usd, gbp in zip(dollars["points"], pounds["points"], strict=True):
+        assert gbp["median"] == round(usd["median"] * rate)
+    rows = run.json("compare", "sf", "london", "--years", "4", "--currency", "EUR")["rows"]
+    assert all(row["currency"] == "EUR" for row in rows)
+    assert (
+        rows[1]["median_change"] == rows[1]["median"] - rows[0]["median"]
+        or abs(rows[1]["median_change"] - (rows[1]["median"] - rows[0]["median"])) <= 1
+    )  # each rounded from dollars on its own
+    table = run("compare", "sf", "london", "--years", "4", "--currency", "EUR")
+    assert "€" in table.stdout and "$" not in table.stdout.split("Sources\n")[0].split("┃")[0]
+
+
+def test_an_unmatched_city_is_no_input(run: Run) -> None:
+    import mlsal
+
+    with pytest.raises(mlsal.UsageError):
+        mlsal.estimate(unmatched_city="Kirkland")

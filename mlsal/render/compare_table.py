@@ -11,6 +11,8 @@ from mlsal.render.table import (
     caveats_text,
     cite,
     dollars,
+    pay,
+    pay_unit,
     profile_line,
     source_numbers,
     sources_list,
@@ -39,7 +41,8 @@ def change_text(row: Row) -> str:
     if row.median_change is None or row.median_change_percent is None:
         return "—"
     sign = "+" if row.median_change >= 0 else "-"
-    return f"{sign}{dollars(abs(row.median_change))} ({sign}{abs(row.median_change_percent):.1f}%)"
+    change = pay(row.estimate, abs(row.median_change))
+    return f"{sign}{change} ({sign}{abs(row.median_change_percent):.1f}%)"
 
 
 def skipped_text(comparison: Comparison) -> Text | None:
@@ -71,8 +74,7 @@ def render_comparison(comparison: Comparison, real: bool = False) -> RenderableT
     numbers = source_numbers(sources)
     table = Table(
         title=(
-            f"Annual pay by {dimension.replace('_', ' ')}, USD of {first.as_of} "
-            f"({first.basis_text})"
+            f"Annual pay by {dimension.replace('_', ' ')}, {pay_unit(first)} ({first.basis_text})"
         ),
         title_justify="left",
     )
@@ -88,9 +90,9 @@ def render_comparison(comparison: Comparison, real: bool = False) -> RenderableT
     for row in comparison.rows:
         if row.has_figure:
             figures = [
-                dollars(row.estimate.low),
-                dollars(row.estimate.median),
-                dollars(row.estimate.high),
+                pay(row.estimate, row.estimate.low),
+                pay(row.estimate, row.estimate.median),
+                pay(row.estimate, row.estimate.high),
             ]
         else:
             figures = ["—", "no figure", "—"]

@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mlsal.offer import OfferAssessment
-from mlsal.render.table import money, profile_line, sources_list
+from mlsal.render.table import pay, pay_unit, profile_line, sources_list
 
 VERDICT_STYLE = {"below market": "bold red", "fair": "bold yellow", "strong": "bold green"}
 
@@ -28,26 +28,18 @@ def render_offer(assessment: OfferAssessment) -> RenderableType:
         f" — the offer sits at the {ordinal(round(assessment.percentile))} percentile of the "
         "estimated distribution"
     )
-    unit = f"USD of {estimate.as_of}"
-    if estimate.conversion is not None:
-        rate = estimate.conversion
-        unit = f"{rate.currency} ({rate.rate:g} per {unit}, {rate.source}'s {rate.year} rate)"
-    table = Table(title=f"Offer against the market, {unit}", title_justify="left")
+    table = Table(title=f"Offer against the market, {pay_unit(estimate)}", title_justify="left")
     table.add_column("Offer", justify="right", style="bold")
     table.add_column(f"Low (P{estimate.low_percentile})", justify="right")
     table.add_column("Median", justify="right")
     table.add_column(f"High (P{estimate.high_percentile})", justify="right")
     table.add_column("Gap to median", justify="right")
-
-    def shown(amount: float) -> str:
-        return money(estimate.in_currency(amount), estimate.currency)
-
     table.add_row(
-        shown(assessment.offer),
-        shown(estimate.low),
-        shown(estimate.median),
-        shown(estimate.high),
-        f"{sign}{shown(abs(assessment.gap))} ({sign}{abs(assessment.gap_percent):.1f}%)",
+        pay(estimate, assessment.offer),
+        pay(estimate, estimate.low),
+        pay(estimate, estimate.median),
+        pay(estimate, estimate.high),
+        f"{sign}{pay(estimate, abs(assessment.gap))} ({sign}{abs(assessment.gap_percent):.1f}%)",
     )
     trust = Text(f"Confidence: {assessment.confidence}\n", style="bold")
     for reason in assessment.confidence_reasons:

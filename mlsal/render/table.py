@@ -63,18 +63,27 @@ def profile_line(estimate: Estimate, skip: str | None = None) -> str:
     return " · ".join(parts) or "all levels, US"
 
 
-def band_table(estimate: Estimate) -> Table:
+def pay_unit(estimate: Estimate) -> str:
+    """'USD of 2025', or 'GBP (0.8 per USD of 2025, aijobs's 2024 rate)'."""
     unit = f"USD of {estimate.as_of}"
     rate = estimate.conversion
     if rate is not None:
         unit = f"{rate.currency} ({rate.rate:g} per {unit}, {rate.source}'s {rate.year} rate)"
-    title = f"Annual pay, {unit} ({estimate.basis_text})"
+    return unit
+
+
+def pay(estimate: Estimate, dollars_amount: float) -> str:
+    """A dollar amount of an estimate as shown: in the currency it was asked in."""
+    return money(estimate.in_currency(dollars_amount), estimate.currency)
+
+
+def band_table(estimate: Estimate) -> Table:
+    title = f"Annual pay, {pay_unit(estimate)} ({estimate.basis_text})"
     table = Table(title=title, title_justify="left", min_width=min(len(title), 60))
     table.add_column(f"Low (P{estimate.low_percentile})", justify="right")
     table.add_column("Median", justify="right", style="bold green")
     table.add_column(f"High (P{estimate.high_percentile})", justify="right")
-    amounts = (estimate.low, estimate.median, estimate.high)
-    table.add_row(*(money(estimate.in_currency(a), estimate.currency) for a in amounts))
+    table.add_row(*(pay(estimate, a) for a in (estimate.low, estimate.median, estimate.high)))
     return table
 
 

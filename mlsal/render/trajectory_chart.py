@@ -6,7 +6,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from mlsal.render.table import dollars, profile_line
+from mlsal.render.table import pay, pay_unit, profile_line
 from mlsal.trajectory import Trajectory
 
 BAR_WIDTH = 40
@@ -34,7 +34,7 @@ def render_trajectory(trajectory: Trajectory) -> RenderableType:
     lowest = min(p.estimate.low for p in points)
     highest = max(p.estimate.high for p in points)
     table = Table(
-        title=f"Pay by years of experience, USD of {first.as_of} ({first.basis_text})",
+        title=f"Pay by years of experience, {pay_unit(first)} ({first.basis_text})",
         title_justify="left",
     )
     table.add_column("Years", justify="right")
@@ -42,7 +42,7 @@ def render_trajectory(trajectory: Trajectory) -> RenderableType:
     table.add_column(f"Low (P{first.low_percentile})", justify="right")
     table.add_column("Median", justify="right", style="bold green")
     table.add_column(f"High (P{first.high_percentile})", justify="right")
-    table.add_column(f"{dollars(lowest)} … {dollars(highest)}", no_wrap=True)
+    table.add_column(f"{pay(first, lowest)} … {pay(first, highest)}", no_wrap=True)
     previous = None
     for point in points:
         if previous is not None and point.level != previous:
@@ -51,9 +51,9 @@ def render_trajectory(trajectory: Trajectory) -> RenderableType:
         table.add_row(
             str(point.years),
             point.level if point.level != previous else "",
-            dollars(estimate.low),
-            dollars(estimate.median),
-            dollars(estimate.high),
+            pay(estimate, estimate.low),
+            pay(estimate, estimate.median),
+            pay(estimate, estimate.high),
             bar(estimate.low, estimate.median, estimate.high, lowest, highest),
         )
         previous = point.level
