@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -33,9 +35,48 @@ def open_input(path: str) -> Iterator[IO[str]]:
         yield handle
 
 
+def check_output(path: Path, input_path: str) -> int | None:
+    """Refuse an output that is not a plain file of its own, or that is the input; the mode
+    of the file it will replace (None: a new file)."""
+    try:
+        status = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise UsageError(f"cannot write '{path}': {error.strerror}") from None
+    if not stat.S_ISREG(status.st_mode):
+        kind = describe_file(status.st_mode)
+        raise UsageError(f"will not replace '{path}': it is {kind}, not a regular file")
+    if status.st_nlink > 1:
+        raise UsageError(
+            f"will not replace '{path}': it has {status.st_nlink - 1} other name(s) (hard "
+            "links), which would keep the old content"
+        )
+    if input_path != "-":
+        with contextlib.suppress(OSError):
+            source = os.stat(input_path)
+            if (source.st_dev, source.st_ino) == (status.st_dev, status.st_ino):
+                raise UsageError(f"will not write '{path}': it is the input file")
+    return stat.S_IMODE(status.st_mode)
+
+
+def describe_file(mode: int) -> str:
+    kinds = {
+        stat.S_ISLNK: "a symbolic link",
+        stat.S_ISDIR: "a directory",
+        stat.S_ISFIFO: "a named pipe",
+        stat.S_ISCHR: "a device",
+        stat.S_ISBLK: "a device",
+        stat.S_ISSOCK: "a socket",
+    }
+    return next((name for test, name in kinds.items() if test(mode)), "a special file")
+
+
 @contextlib.contextmanager
-def atomic_output(path: Path | None) -> Iterator[IO[str]]:
-    """stdout, or a temporary file beside `path` renamed onto it only once all is written."""
+def atomic_output(path: Path | None, input_path: str = "-") -> Iterator[IO[str]]:
+    """stdout, or a temporary file beside `path` renamed onto it only once all is written.
+    Only a regular file is replaced, never the input, and it keeps its mode; the temporary
+    file is removed on every way out (an error, Ctrl-C, SIGTERM, SIGHUP)."""
     if path is None:
         yield sys.stdout
         return
@@ -44,23 +85,52 @@ def atomic_output(path: Path | None) -> Iterator[IO[str]]:
         raise UsageError(f"cannot write {str(path)!r}: not a valid file name")
     if not directory.is_dir():
         raise UsageError(f"cannot write '{path}': no directory '{directory}'")
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
-        "w",
-        dir=directory,
-        prefix=f".{path.name}.",
-        suffix=".partial",
-        delete=False,
-        encoding="utf-8",
-        newline="",
-    )
+    mode = check_output(path, input_path)
+    if mode is None:  # a new file: the mode any new file gets here
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     try:
-        with handle:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
+            "w",
+            dir=directory,
+            prefix=f".{path.name}.",
+            suffix=".partial",
+            delete=False,
+            encoding="utf-8",
+            newline="",
+        )
+    except OSError as error:
+        raise UsageError(f"cannot write in '{directory}': {error.strerror}") from None
+    try:
+        with handle, stop_on_signals():
             yield handle
+        os.chmod(handle.name, mode)
         os.replace(handle.name, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(handle.name)
         raise
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP end the run as Ctrl-C does, so that cleanup runs."""
+
+    def stop(number: int, frame: object) -> None:
+        raise SystemExit(128 + number)
+
+    wanted = [s for s in ("SIGTERM", "SIGHUP") if hasattr(signal, s)]
+    try:
+        previous = {name: signal.signal(getattr(signal, name), stop) for name in wanted}
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
 
 
 def report(bad: BadRow) -> None:
@@ -98,7 +168,7 @@ def run_batch_files(
         with (
             open_input(input_path) as source,
             progress(input_path) as tick,
-            atomic_output(output) as target,
+            atomic_output(output, input_path) as target,
         ):
             _, bad_rows = run_batch(catalog, source, target, output_format, report, strict, tick)
             if strict and bad_rows:

@@ -225,9 +225,14 @@ def write(key: str, catalog: Catalog) -> None:
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
             "wb", dir=path.parent, prefix=".catalog-", suffix=".tmp", delete=False
         )
-        with handle:
-            handle.write(to_bytes(catalog))
-        os.replace(handle.name, path)
+        try:
+            with handle:
+                handle.write(to_bytes(catalog))
+            os.replace(handle.name, path)
+        except BaseException:  # a full disk, Ctrl-C: leave no half-written file behind
+            with contextlib.suppress(OSError):
+                os.unlink(handle.name)
+            raise
         caches = sorted(path.parent.glob("catalog-*.json"), key=lambda p: p.stat().st_mtime)
         for old in caches[:-KEEP]:  # the oldest, beyond the few data sets in use
             with contextlib.suppress(OSError):
