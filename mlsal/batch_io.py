@@ -23,6 +23,8 @@ PROGRESS_FROM_BYTES = 1_000_000  # smaller inputs finish before a bar would help
 @contextlib.contextmanager
 def open_input(path: str) -> Iterator[IO[str]]:
     if path == "-":
+        if sys.stdin is None:
+            raise UsageError("cannot read stdin: it is closed")
         yield sys.stdin
         return
     try:

@@ -89,9 +89,23 @@ PLAIN_TYPER = {"add_completion": False, "pretty_exceptions_enable": False, "rich
 
 def command(func: Callable[..., None]) -> Callable[..., None]:
     single = typer.Typer(**PLAIN_TYPER)  # type: ignore[arg-type]
-    single.command()(func)
+    single.command(name=func.__name__)(quiet_when_the_reader_leaves(func))
     COMMANDS[func.__name__] = single
     return func
+
+
+def quiet_when_the_reader_leaves(func: Callable[..., None]) -> Callable[..., None]:
+    """A reader that closed the pipe early (`mlsal batch … | head`) has all it wanted: exit 0,
+    as every command does, instead of Click's exit 1."""
+
+    @functools.wraps(func)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            func(*args, **kwargs)
+        except BrokenPipeError:
+            raise typer.Exit(0) from None
+
+    return run
 
 
 app = typer.Typer(
@@ -806,6 +820,10 @@ def main() -> None:
     than its own work; the operating system frees the memory anyway. Output is flushed first,
     and a reader that closed the pipe early (`mlsal ... | head`) is no error.
     """
+    if sys.stdout is None or sys.stderr is None:  # started with stdout or stderr closed
+        if sys.stderr is not None:
+            print("error: cannot write the output: stdout is closed", file=sys.stderr)
+        os._exit(1)
     try:
         app()
         code: int = 0
@@ -815,6 +833,11 @@ def main() -> None:
             code = 1
         else:
             code = done.code or 0
+    except BrokenPipeError:  # the reader has all it wanted (`mlsal batch … | head`)
+        code = 0
+    except OSError as error:  # stdout on a full disk, or closed
+        print(f"error: cannot write the output: {error.strerror}", file=sys.stderr)
+        code = 1
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -111,3 +111,69 @@ def test_a_cache_that_cannot_be_written_leaves_no_temporary_file(
     monkeypatch.setattr(cache, "to_bytes", full_disk)
     load_catalog()  # validates, and the cache write fails quietly
     assert list(tmp_path.iterdir()) == []
+
+
+# ----------------------------------------------------------------------------- crashes
+
+
+def test_output_to_a_full_disk_or_a_closed_stdout_is_one_line(tmp_path: Path) -> None:
+    for command in (["estimate", "-f", "json"], ["batch", str(tmp_path / "in.csv")]):
+        (tmp_path / "in.csv").write_text(PROFILES, encoding="utf-8")
+        with open("/dev/full", "w") as full:
+            done = subprocess.run(
+                mlsal_command(*command), stdout=full, stderr=subprocess.PIPE, text=True, cwd=REPO
+            )
+        assert done.returncode == 1 and "No space left on device" in done.stderr
+        assert "Traceback" not in done.stderr
+    closed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, sys; os.close(1); sys.argv=['mlsal','estimate'];"
+            "from mlsal.cli import main; main()",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
+    assert closed.returncode == 1 and "Traceback" not in closed.stderr
+
+
+def test_stdin_closed_is_a_usage_error(tmp_path: Path) -> None:
+    done = subprocess.run(
+        mlsal_command("batch", "-"),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert done.returncode in (1, 2) and "Traceback" not in done.stderr
+    script = (
+        "import sys; sys.stdin = None; sys.argv = ['mlsal', 'batch', '-'];"
+        "from mlsal.cli import main; main()"
+    )
+    closed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO
+    )
+    assert closed.returncode == 2 and "stdin: it is closed" in closed.stderr
+
+
+# ----------------------------------------------------------------------------- polish
+
+
+def test_batch_piped_into_head_exits_0_like_every_command(tmp_path: Path) -> None:
+    source = tmp_path / "many.csv"
+    source.write_text("years,city\n" + "3,SF\n" * 20_000, encoding="utf-8")
+    for command in (["batch", str(source)], ["factors", "city"]):
+        pipeline = subprocess.run(
+            [
+                "bash",
+                "-c",
+                f"{' '.join(mlsal_command(*command))} | head -1; exit ${{PIPESTATUS[0]}}",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        )
+        assert pipeline.returncode == 0, (command, pipeline.stderr)
+        assert pipeline.stderr == ""
