@@ -18,9 +18,11 @@ from mlsal.catalog import Catalog
 from mlsal.engine import estimate, level_for_years
 from mlsal.errors import MlsalError, UsageError
 from mlsal.profile import check_years, resolve_profile
+from mlsal.render.cells import safe_cell
 
 OUTPUT_COLUMNS = ("low", "median", "high", "band", "sources", "warnings")
 TOO_MANY = "\0too many cells"  # marks a row with more cells than the header has names
+NOT_CSV = "\0not csv"  # marks where the input stops being CSV
 MEMO_LIMIT = 20_000  # distinct rows remembered at once; the memo is emptied when full
 
 
@@ -95,19 +97,28 @@ class BatchEstimator:
 
 def read_rows(stream: IO[str]) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
     """The header, and each data row with the line it starts on."""
-    reader = csv.reader(stream)
+    reader = csv.reader(stream, strict=True)  # strict: an unterminated quote is an error
     try:
         header = next(reader)
     except StopIteration:
         raise UsageError("the input is empty: it needs a header row of column names") from None
+    except csv.Error as error:
+        raise UsageError(f"line 1: the header is not CSV: {error}") from None
     header = [name.strip() for name in header]
-    duplicated = sorted({n for n in header if header.count(n) > 1})
-    if duplicated:
-        raise UsageError(f"the header names a column twice: {', '.join(duplicated)}")
+    if header:
+        header[0] = header[0].removeprefix("\ufeff")  # a byte-order mark, as Excel writes
+    check_header(header)
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         line = reader.line_num + 1
-        for cells in reader:
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:  # an unterminated quote at the end, a NUL…
+                yield line, {NOT_CSV: str(error)}
+                return
             if cells:  # a blank line holds no row; a row of empty cells is a profile
                 if len(cells) > len(header):
                     yield line, {TOO_MANY: str(len(cells))}
@@ -118,6 +129,23 @@ def read_rows(stream: IO[str]) -> tuple[list[str], Iterator[tuple[int, dict[str,
     return header, rows()
 
 
+def check_header(header: list[str]) -> None:
+    """One column per name: 'City' and 'city', or 'skill' and 'skills', name the same input,
+    and the last would silently win."""
+    duplicated = sorted({n for n in header if header.count(n) > 1})
+    if duplicated:
+        raise UsageError(f"the header names a column twice: {', '.join(duplicated)}")
+    by_input: dict[str, list[str]] = {}
+    for name in header:
+        field = INPUT_NAMES.get(name.casefold())
+        if field is not None:
+            by_input.setdefault(field, []).append(name)
+    for field, names in by_input.items():
+        if len(names) > 1:
+            spelled = " and ".join(f"'{n}'" for n in names)
+            raise UsageError(f"the header names the input {field} twice: {spelled}; keep one")
+
+
 class CsvWriter:
     def __init__(self, stream: IO[str], header: list[str]) -> None:
         self.header = header
@@ -125,7 +153,8 @@ class CsvWriter:
         self.writer.writerow([*header, *OUTPUT_COLUMNS])
 
     def write(self, row: dict[str, str], outputs: list[Any]) -> None:
-        self.writer.writerow([*(row.get(c, "") for c in self.header), *outputs])
+        cells = [*(row.get(c, "") for c in self.header), *outputs]
+        self.writer.writerow([safe_cell(c) if isinstance(c, str) else c for c in cells])
 
 
 class JsonLinesWriter:
@@ -159,7 +188,9 @@ def run_batch(
     """Estimate every row of source into target. Returns (rows written, bad rows)."""
     header, rows = read_rows(source)
     estimator = BatchEstimator(catalog, header)
-    writer = WRITERS[output_format](target, header)
+    # A batch's own output read again: its old results give way to the new ones.
+    passed_on = [c for c in header if c.casefold() not in OUTPUT_COLUMNS]
+    writer = WRITERS[output_format](target, passed_on)
     written = bad = 0
     for line, row in rows:
         try:
@@ -167,6 +198,8 @@ def run_batch(
                 raise UsageError(
                     f"{row[TOO_MANY]} cells, but the header names {len(header)} columns"
                 )
+            if NOT_CSV in row:
+                raise UsageError(f"not CSV from here on: {row[NOT_CSV]}")
             outputs = estimator.outputs(row)
         except MlsalError as error:
             bad += 1

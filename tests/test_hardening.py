@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -177,3 +178,58 @@ def test_batch_piped_into_head_exits_0_like_every_command(tmp_path: Path) -> Non
         )
         assert pipeline.returncode == 0, (command, pipeline.stderr)
         assert pipeline.stderr == ""
+
+
+# ----------------------------------------------------------------------------- batch input
+
+
+def batch(run: Run, text: str, *args: str) -> Any:
+    return run("batch", "-", *args, input=text)
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_written_as_text(run: Run) -> None:
+    import csv
+    import io
+
+    result = batch(run, 'name,years,city\n=HYPERLINK("x"),3,SF\n@SUM(A1),-1,SF\n')
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[1][0] == '\'=HYPERLINK("x")'
+    assert all(not cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+    assert result.exit_code == 1  # -1 years is a bad row, reported
+    from mlsal.render.cells import safe_cell
+
+    assert safe_cell("-5") == "-5" and safe_cell("-x") == "'-x" and safe_cell("ok") == "ok"
+
+
+def test_a_byte_order_mark_on_stdin_keeps_the_first_column(run: Run) -> None:
+    result = batch(run, "\ufeffyears,city\n3,SF\n")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("years,city,")
+    assert ",mid," not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("city,CITY", "the input city twice: 'city' and 'CITY'"),
+        ("skill,skills", "the input skills twice: 'skill' and 'skills'"),
+        ("cert,certification", "the input certifications twice"),
+    ],
+)
+def test_two_columns_for_one_input_are_refused(run: Run, header: str, message: str) -> None:
+    result = batch(run, f"{header}\nSF,NYC\n")
+    assert result.exit_code == 2 and message in result.stderr
+    assert result.stdout == ""
+
+
+def test_an_unterminated_quote_is_reported(run: Run) -> None:
+    result = batch(run, 'years,city\n3,SF\n4,"New York\n')
+    assert result.exit_code == 1
+    assert "line 3: not CSV from here on" in result.stderr
+
+
+def test_batch_output_can_be_read_again(run: Run, tmp_path: Path) -> None:
+    first = batch(run, PROFILES)
+    again = batch(run, first.stdout)
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout == first.stdout

@@ -10,6 +10,7 @@ from typing import Any
 from mlsal.compare import Comparison
 from mlsal.explain import Step
 from mlsal.offer import OfferAssessment
+from mlsal.render.cells import safe_cell
 from mlsal.result import Estimate
 
 PROFILE_COLUMNS = (
@@ -39,10 +40,10 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 def _cell(value: Any) -> str:
     if isinstance(value, list | tuple):
-        return ";".join(str(v) for v in value)
+        return safe_cell(";".join(str(v) for v in value))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return safe_cell(str(value)) if isinstance(value, str) else str(value)
 
 
 ESTIMATE_COLUMNS = (
