@@ -37,7 +37,9 @@ def cache_dir() -> Path | None:
         return None
     if os.environ.get("MLSAL_CACHE_DIR"):
         return Path(os.environ["MLSAL_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG spec: a relative path is to be ignored
+        base = os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "mlsal"
 
 

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from mlsal.errors import UsageError
 from mlsal.lazy_facts import FactsById, LazyFacts
-from mlsal.names import did_you_mean, nearest, normalize
+from mlsal.names import did_you_mean, forms_of, nearest_form, normalize
 from mlsal.record import Record
 from mlsal.schema import (
     DimensionValue,
@@ -27,6 +27,7 @@ from mlsal.schema import (
 
 T = TypeVar("T")
 KNOWN_SHOWN = 12  # values listed when nothing is close to what was typed
+MAX_NAME_LENGTH = 100  # longer than any name of any value: refused without comparing
 
 # Facts whose `value` names a value of another dimension's list.
 VALUE_LIST_OF = {"level_years": "level"}
@@ -144,16 +145,22 @@ class Catalog(Record):
 
     def suggestions(self, text: str, dimensions: list[str], limit: int = 3) -> list[str]:
         """Labels of the values nearest to text in these dimensions, one per value."""
+        by_name, forms = self.remember(
+            ("suggest", tuple(dimensions)), lambda: self._names_of(dimensions)
+        )
+        found: list[tuple[str, str]] = []
+        for name in nearest_form(text, forms, limit=limit * 3):
+            if by_name[name] not in found:
+                found.append(by_name[name])
+        return [self.label(dimension, key) for dimension, key in found[:limit]]
+
+    def _names_of(self, dimensions: list[str]) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
         by_name: dict[str, tuple[str, str]] = {}
         for dimension in dimensions:
             for value in self.values[dimension]:
                 for name in value.names:
                     by_name.setdefault(name, (dimension, value.key))
-        found: list[tuple[str, str]] = []
-        for name in nearest(text, list(by_name), limit=limit * 3):
-            if by_name[name] not in found:
-                found.append(by_name[name])
-        return [self.label(dimension, key) for dimension, key in found[:limit]]
+        return by_name, forms_of(list(by_name))
 
     def resolve(self, dimension: str, text: str) -> str:
         """The key the text names, or a UsageError that suggests the nearest names."""
@@ -161,6 +168,12 @@ class Catalog(Record):
         if key is not None:
             return key
         spoken = dimension.replace("_", " ")
+        if len(text) > MAX_NAME_LENGTH:  # no name is this long; comparing it would cost much
+            shown = text[:40] + "…"
+            raise UsageError(
+                f"unknown {spoken} '{shown}': {len(text):,} characters, and no name is longer "
+                f"than {MAX_NAME_LENGTH}"
+            )
         suggestions = self.suggestions(text, [dimension])
         if not suggestions:
             keys = [v.key for v in self.values[dimension]]

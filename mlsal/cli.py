@@ -28,6 +28,7 @@ else:
 
 
 PIPED_WIDTH = 120  # columns of a table written to a pipe or a file
+MIN_WIDTH = 40  # the narrowest a table is drawn, whatever COLUMNS says
 
 
 class OutputFormat(StrEnum):
@@ -143,14 +144,18 @@ def root(
         list[str] | None,  # str, not Path: Typer's Path conversion fails on a NUL byte
         typer.Option(
             "--data-dir",
-            envvar="MLSAL_DATA_DIR",
             metavar="DIR",
-            help="A directory of your own sources, in the format of data/ (repeatable).",
+            help=(
+                "A directory of your own sources, in the format of data/ (repeatable; or "
+                f"MLSAL_DATA_DIR, several joined with '{os.pathsep}')."
+            ),
         ),
     ] = None,
 ) -> None:
     """Salary estimates for Machine Learning Engineers, every figure traced to its source."""
-    Settings.data_dirs = [Path(d) for d in data_dir or []]
+    if data_dir is None:  # split as PATH is, so that a directory's name may hold spaces
+        data_dir = [d for d in os.environ.get("MLSAL_DATA_DIR", "").split(os.pathsep) if d]
+    Settings.data_dirs = [Path(d) for d in data_dir]
 
 
 # ---------------------------------------------------------------------------------------
@@ -172,17 +177,28 @@ def print_warnings(warnings: list[str]) -> None:
 
 
 def print_renderable(renderable: Any) -> None:
-    import os
 
     from rich.console import Console
 
     # Text from data files is shown as it is: never read as Rich markup or emoji codes.
     plain = {"soft_wrap": False, "markup": False, "emoji": False, "highlight": False}
-    console = Console(**plain)  # type: ignore[arg-type]
-    if not console.is_terminal and "COLUMNS" not in os.environ:
+    width = asked_width()
+    console = Console(width=width, **plain)  # type: ignore[arg-type]
+    if width is None and not console.is_terminal:
         # Piped or redirected: wide enough that tables are not cut to a terminal's 80 columns.
         console = Console(width=PIPED_WIDTH, **plain)  # type: ignore[arg-type]
     console.print(renderable)
+
+
+def asked_width() -> int | None:
+    """COLUMNS, where set, but never so narrow that nothing fits (COLUMNS=0 or 1)."""
+    text = os.environ.get("COLUMNS", "").strip()
+    if not text:
+        return None
+    try:
+        return max(MIN_WIDTH, int(text))
+    except ValueError:
+        return None  # not a number: as if unset
 
 
 def emit(

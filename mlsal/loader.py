@@ -28,6 +28,8 @@ from mlsal.schema import (
 )
 from mlsal.validation import validate
 
+MAX_TOML_BYTES = 20_000_000  # a data file larger than this is no data file of mlsal's
+
 # The dimension each list in dimensions.toml names (companies have their own file).
 DIMENSION_LISTS = {
     "levels": "level",
@@ -103,11 +105,18 @@ class _Loader:
     def read_toml(self, path: Path) -> dict[str, Any] | None:
         try:
             with path.open("rb") as handle:
-                return tomllib.load(handle)
+                data = handle.read(MAX_TOML_BYTES + 1)
+            if len(data) > MAX_TOML_BYTES:
+                self.problem(str(path), "(file)", f"larger than {MAX_TOML_BYTES:,} bytes")
+                return None
+            # A byte-order mark, as some editors write, is no TOML statement.
+            return tomllib.loads(data.decode("utf-8").removeprefix("\ufeff"))
         except tomllib.TOMLDecodeError as error:
             self.problem(str(path), "(file)", f"not valid TOML: {error}")
         except (OSError, UnicodeDecodeError) as error:
             self.problem(str(path), "(file)", f"cannot be read: {error}")
+        except RecursionError:
+            self.problem(str(path), "(file)", "not valid TOML: nested too deeply")
         return None
 
     def validate(self, model: type[Any], raw: Any, file: str, entry: str) -> Any:

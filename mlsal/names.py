@@ -19,16 +19,36 @@ MARGIN = 0.1  # suggestions must be nearly as close as the best one
 
 def nearest(text: str, candidates: list[str], limit: int = 3) -> list[str]:
     """The candidates closest to text, best first, by normalized spelling."""
-    import difflib  # only when something was not found
+    return nearest_form(text, forms_of(candidates), limit)
 
+
+def forms_of(candidates: list[str]) -> dict[str, str]:
+    """Each candidate's normalized spelling -> the candidate (the first, where two share)."""
     by_form: dict[str, str] = {}
     for candidate in candidates:
         by_form.setdefault(normalize(candidate), candidate)
+    return by_form
+
+
+def nearest_form(text: str, by_form: dict[str, str], limit: int = 3) -> list[str]:
+    """nearest(), given the candidates' forms once (a catalog keeps them for its names)."""
+    import difflib  # only when something was not found
+
     wanted = normalize(text)
-    scored = sorted(
-        ((difflib.SequenceMatcher(None, wanted, form).ratio(), form) for form in by_form),
-        key=lambda pair: (-pair[0], pair[1]),
-    )
+    # As difflib.get_close_matches: the cheap upper bounds first, the full ratio only for the
+    # few names that could reach the cutoff (thousands of city names, typos by the thousand).
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(wanted)
+    scored_pairs = []
+    for form in by_form:
+        matcher.set_seq1(form)
+        if (
+            matcher.real_quick_ratio() >= CUTOFF
+            and matcher.quick_ratio() >= CUTOFF
+            and (score := matcher.ratio()) >= CUTOFF
+        ):
+            scored_pairs.append((score, form))
+    scored = sorted(scored_pairs, key=lambda pair: (-pair[0], pair[1]))
     if not scored or scored[0][0] < CUTOFF:
         return []
     floor = max(CUTOFF, scored[0][0] - MARGIN)

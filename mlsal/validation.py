@@ -2,13 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import typing
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
 T = TypeVar("T")
+
+
+def _booleans_for_numbers(model: Any, raw: Any, prefix: str) -> Iterator[str]:
+    """Where raw gives true or false for a field the model types as a number."""
+    if not isinstance(raw, dict) or not hasattr(model, "__dataclass_fields__"):
+        return
+    hints = typing.get_type_hints(model)
+    for name, value in raw.items():
+        kind = hints.get(name)
+        if kind is None:
+            continue
+        where = f"{prefix}{name}"
+        if isinstance(value, bool) and _is_number(kind):
+            yield where
+        elif isinstance(value, dict):
+            yield from _booleans_for_numbers(kind, value, f"{where}.")
+        elif isinstance(value, list):
+            inner = typing.get_args(kind)
+            for index, item in enumerate(value):
+                if inner:
+                    yield from _booleans_for_numbers(inner[0], item, f"{where}.{index}.")
+
+
+def _is_number(kind: Any) -> bool:
+    options = typing.get_args(kind) or (kind,)
+    return bool not in options and any(o in (int, float) for o in options)
 
 
 @cache
@@ -18,6 +45,11 @@ def _adapter(model: type[Any]) -> TypeAdapter[Any]:
 
 def validate(model: type[T], raw: Any, report: Callable[[str, str], None]) -> T | None:
     """An instance of model, or None after reporting each problem as (field, message)."""
+    booleans = list(_booleans_for_numbers(model, raw, ""))
+    for where in booleans:  # pydantic reads true as 1: a number must be written as one
+        report(where, "must be a number, not true or false")
+    if booleans:
+        return None
     try:
         instance: T = _adapter(model).validate_python(raw)  # type: ignore[arg-type]
     except ValidationError as error:

@@ -233,3 +233,104 @@ def test_batch_output_can_be_read_again(run: Run, tmp_path: Path) -> None:
     again = batch(run, first.stdout)
     assert again.exit_code == 0, again.stderr
     assert again.stdout == first.stdout
+
+
+# ----------------------------------------------------------------------------- data files
+
+
+def user_dir(tmp_path: Path, facts: str, document: str = "The pay is $150,000.") -> Path:
+    root = tmp_path / "team"
+    (root / "facts").mkdir(parents=True)
+    (root / "documents").mkdir()
+    (root / "documents" / "doc.txt").write_text(document, encoding="utf-8")
+    (root / "sources.toml").write_text(
+        '[[sources]]\nid = "team"\nkind = "user"\ntitle = "Team bands"\n'
+        'citation = "Our bands"\ndocument = "doc.txt"\n',
+        encoding="utf-8",
+    )
+    (root / "facts" / "team.toml").write_text(facts, encoding="utf-8")
+    return root
+
+
+FACT = (
+    '[[facts]]\nid = "team.senior"\nsource = "team"\ndimension = "level"\nvalue = "senior"\n'
+    'figure = "average"\namount = {amount}\nquote = "The pay is $150,000."\n'
+)
+
+
+def test_true_is_no_number(run: Run, tmp_path: Path) -> None:
+    root = user_dir(tmp_path, FACT.format(amount="true"))
+    result = run("data", "validate", str(root))
+    assert result.exit_code == 1
+    assert "team.toml: facts[0] 'team.senior': amount: must be a number" in result.stderr
+    good = user_dir(tmp_path / "good", FACT.format(amount="150000"))
+    assert run("data", "validate", str(good)).exit_code == 0
+
+
+def test_a_data_file_with_a_byte_order_mark_is_read(run: Run, tmp_path: Path) -> None:
+    root = user_dir(tmp_path, "\ufeff" + FACT.format(amount="150000"))
+    result = run("data", "validate", str(root))
+    assert result.exit_code == 0, result.stderr
+
+
+def test_toml_nested_too_deeply_is_one_line(run: Run, tmp_path: Path) -> None:
+    root = user_dir(tmp_path, "x = " + "[" * 5000 + "]" * 5000 + "\n")
+    result = run("data", "validate", str(root))
+    assert result.exit_code == 1 and "nested too deeply" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_huge_unknown_name_is_refused_at_once(run: Run) -> None:
+    started = time.monotonic()
+    result = run("estimate", "--city", "x" * 100_000)
+    assert time.monotonic() - started < 5
+    assert result.exit_code == 2 and "100,000 characters" in result.stderr
+    assert len(result.stderr) < 300
+
+
+def test_suggestions_for_thousands_of_typos_stay_cheap(catalog: object) -> None:
+    from mlsal.catalog import Catalog
+    from mlsal.errors import UsageError
+
+    assert isinstance(catalog, Catalog)
+    started = time.monotonic()
+    for number in range(300):
+        with pytest.raises(UsageError):
+            catalog.resolve("city", f"Seattlx{number}")
+    assert time.monotonic() - started < 15  # about 4 ms each here; 44 ms in 0.3.0's first cut
+
+
+def test_data_dirs_from_the_environment_are_split_as_path_is(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spaced = tmp_path / "team data"
+    spaced.mkdir()
+    root = user_dir(spaced, FACT.format(amount="150000"))
+    monkeypatch.setenv("MLSAL_DATA_DIR", f"{root}{os.pathsep}")
+    data = run.json("sources")
+    assert "team" in {s["id"] for s in data}
+
+
+def test_a_relative_xdg_cache_home_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlsal import cache
+
+    monkeypatch.delenv("MLSAL_CACHE_DIR", raising=False)
+    monkeypatch.delenv("MLSAL_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    assert cache.cache_dir() == Path(os.path.expanduser("~")) / ".cache" / "mlsal"
+    monkeypatch.setenv("XDG_CACHE_HOME", "/abs/cache")
+    assert cache.cache_dir() == Path("/abs/cache/mlsal")
+
+
+@pytest.mark.parametrize("columns", ["0", "1", "-3", "abc"])
+def test_any_columns_prints_whole_numbers(run: Run, columns: str) -> None:
+    done = subprocess.run(
+        mlsal_command("estimate", "--years", "3", "--city", "SF"),
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "COLUMNS": columns},
+    )
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    median = run.json("estimate", "--years", "3", "--city", "SF")["median"]
+    assert f"${median:,}" in done.stdout
