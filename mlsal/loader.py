@@ -6,6 +6,8 @@ problem: 'file: entry: field: message'. Nothing in a data file is ever executed.
 
 from __future__ import annotations
 
+import os
+import stat
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +31,9 @@ from mlsal.schema import (
 from mlsal.validation import validate
 
 MAX_TOML_BYTES = 20_000_000  # a data file larger than this is no data file of mlsal's
+MAX_DOCUMENT_BYTES = 50_000_000  # nor a document larger than this (the largest ships 5 MB)
+# What every estimate uses, whatever its profile: a data directory cannot rescale them.
+SHARED_SERIES = frozenset({"price_index", "price_parity", "currency", "occupation", "level_years"})
 
 # The dimension each list in dimensions.toml names (companies have their own file).
 DIMENSION_LISTS = {
@@ -129,16 +134,31 @@ class _Loader:
             self.problem(repr(str(directory))[1:-1], "(directory)", "not a directory")
             return
         sources_file = directory / "sources.toml"
-        fact_files = sorted((directory / "facts").glob("*.toml"))
+        fact_files = self.fact_files_in(directory / "facts")
+        if fact_files is None:
+            return
         if not sources_file.exists() and not fact_files:
             self.problem(str(directory), "(directory)", "holds no sources.toml and no facts/*.toml")
             return
+        own: set[str] = set()
         if sources_file.exists():
-            self.load_sources(sources_file, directory)
+            own = self.load_sources(sources_file, directory, shipped)
         for path in fact_files:
-            self.load_facts(path)
+            self.load_facts(path, None if shipped else own)
         if shipped:
             self.load_shipped_settings(directory)
+
+    def fact_files_in(self, folder: Path) -> list[Path] | None:
+        """The facts/*.toml files, hidden ones left out as the cache leaves them out; None
+        (with a problem) if the folder cannot be read."""
+        if not folder.exists():
+            return []
+        try:
+            names = sorted(entry.name for entry in os.scandir(folder))
+        except OSError as error:
+            self.problem(str(folder), "(directory)", f"cannot be read: {error.strerror}")
+            return None
+        return [folder / n for n in names if n.endswith(".toml") and not n.startswith(".")]
 
     def validated(self, path: Path, key: str, model: type[Any]) -> Iterator[tuple[str, Any]]:
         """(entry name, valid object) for each [[key]] entry of a file; problems reported."""
@@ -151,24 +171,75 @@ class _Loader:
             if item is not None:
                 yield name, item
 
-    def load_sources(self, path: Path, directory: Path) -> None:
+    def load_sources(self, path: Path, directory: Path, shipped: bool) -> set[str]:
+        """The directory's sources; their ids."""
+        own: set[str] = set()
         for name, source in self.validated(path, "sources", Source):
             if source.id in self.sources:
                 self.problem(str(path), name, f"id: duplicate source id '{source.id}'")
                 continue
+            if not shipped and source.kind != "user":
+                self.problem(
+                    str(path),
+                    name,
+                    f"kind: a data directory's sources are of kind 'user', got '{source.kind}'",
+                )
+                continue
             self.sources[source.id] = source
             self.source_files[source.id] = str(path)
+            own.add(source.id)
             if source.document is not None:
-                document = directory / "documents" / source.document
-                try:
-                    self.documents[source.id] = document.read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError) as error:
-                    self.problem(str(path), name, f"document: cannot read {document}: {error}")
+                text = self.read_document(directory / "documents", source.document)
+                if isinstance(text, str):
+                    self.documents[source.id] = text
+                else:
+                    self.problem(str(path), name, f"document: {text[0]}")
+        return own
 
-    def load_facts(self, path: Path) -> None:
+    def read_document(self, folder: Path, name: str) -> str | tuple[str]:
+        """A document's text, or (why not,): only a regular file inside the documents folder
+        is read (data directories are shared between people: never a path out of it), and
+        only up to a size."""
+        try:
+            inside = folder.resolve()
+            path = (folder / name).resolve()
+            if not path.is_relative_to(inside) or path == inside:
+                return (f"'{name}' is not a file inside {folder}",)
+            if not stat.S_ISREG(path.stat().st_mode):
+                return (f"'{name}' is not a regular file",)
+            with path.open("rb") as handle:
+                data = handle.read(MAX_DOCUMENT_BYTES + 1)
+        except (OSError, ValueError, RuntimeError) as error:
+            return (f"cannot read {folder / name}: {error}",)
+        if len(data) > MAX_DOCUMENT_BYTES:
+            return (f"'{name}' is larger than {MAX_DOCUMENT_BYTES:,} bytes",)
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return (f"cannot read {folder / name}: {error}",)
+
+    def load_facts(self, path: Path, own_sources: set[str] | None) -> None:
+        """own_sources: for a data directory of one's own, the sources it defines; each of its
+        figures must be cited as one of them, and it cannot touch the shared series."""
         for name, fact in self.validated(path, "facts", Fact):
             if fact.id in self.fact_files:
                 self.problem(str(path), name, f"id: duplicate fact id '{fact.id}'")
+                continue
+            if own_sources is not None and fact.source not in own_sources:
+                self.problem(
+                    str(path),
+                    name,
+                    f"source: '{fact.source}' is not a source of this directory; its figures "
+                    "are cited as its own sources",
+                )
+                continue
+            if own_sources is not None and fact.dimension in SHARED_SERIES:
+                self.problem(
+                    str(path),
+                    name,
+                    f"dimension: a data directory cannot add to '{fact.dimension}', which "
+                    "every estimate uses",
+                )
                 continue
             self.facts.append(fact)
             self.fact_files[fact.id] = str(path)

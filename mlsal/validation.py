@@ -33,6 +33,19 @@ def _booleans_for_numbers(model: Any, raw: Any, prefix: str) -> Iterator[str]:
                     yield from _booleans_for_numbers(inner[0], item, f"{where}.{index}.")
 
 
+def _control_characters(raw: Any, where: str) -> Iterator[str]:
+    """Where a text holds a control character other than tab and newline."""
+    if isinstance(raw, str):
+        if any((ord(ch) < 32 and ch not in "\t\n") or 127 <= ord(ch) < 160 for ch in raw):
+            yield where or "(entry)"
+    elif isinstance(raw, dict):
+        for name, value in raw.items():
+            yield from _control_characters(value, f"{where}.{name}" if where else str(name))
+    elif isinstance(raw, list):
+        for index, value in enumerate(raw):
+            yield from _control_characters(value, f"{where}.{index}")
+
+
 def _is_number(kind: Any) -> bool:
     options = typing.get_args(kind) or (kind,)
     return bool not in options and any(o in (int, float) for o in options)
@@ -48,7 +61,10 @@ def validate(model: type[T], raw: Any, report: Callable[[str, str], None]) -> T 
     booleans = list(_booleans_for_numbers(model, raw, ""))
     for where in booleans:  # pydantic reads true as 1: a number must be written as one
         report(where, "must be a number, not true or false")
-    if booleans:
+    controls = list(_control_characters(raw, ""))
+    for where in controls:  # an escape sequence in a title would reach the terminal
+        report(where, "holds a control character (only tab and newline are text)")
+    if booleans or controls:
         return None
     try:
         instance: T = _adapter(model).validate_python(raw)  # type: ignore[arg-type]

@@ -334,3 +334,91 @@ def test_any_columns_prints_whole_numbers(run: Run, columns: str) -> None:
     assert done.returncode == 0 and "Traceback" not in done.stderr
     median = run.json("estimate", "--years", "3", "--city", "SF")["median"]
     assert f"${median:,}" in done.stdout
+
+
+# ----------------------------------------------------------------------------- shared data dirs
+
+
+def with_document(tmp_path: Path, document: str) -> Path:
+    root = user_dir(tmp_path, FACT.format(amount="150000"))
+    sources = root / "sources.toml"
+    sources.write_text(
+        sources.read_text(encoding="utf-8").replace('"doc.txt"', f'"{document}"'),
+        encoding="utf-8",
+    )
+    return root
+
+
+@pytest.mark.parametrize(
+    "document",
+    ["../../../../../../etc/passwd", "/etc/passwd", "../sources.toml", "link.txt", "/dev/zero"],
+)
+def test_a_document_outside_the_documents_folder_is_never_read(
+    run: Run, tmp_path: Path, document: str
+) -> None:
+    root = with_document(tmp_path, document)
+    (root / "documents" / "link.txt").symlink_to("/etc/hostname")
+    result = run("data", "validate", str(root))
+    assert result.exit_code == 1
+    assert "is not a file inside" in result.stderr or "not a regular file" in result.stderr
+    assert "not found word for word" not in result.stderr  # nothing was compared with it
+
+
+def test_a_fifo_document_is_refused_without_blocking(run: Run, tmp_path: Path) -> None:
+    root = with_document(tmp_path, "pipe.txt")
+    os.mkfifo(root / "documents" / "pipe.txt")
+    result = run("data", "validate", str(root))
+    assert result.exit_code == 1 and "not a regular file" in result.stderr
+
+
+def test_a_data_directory_cannot_pass_as_a_shipped_source(run: Run, tmp_path: Path) -> None:
+    root = user_dir(tmp_path, FACT.format(amount="150000").replace('"team"', '"s004"', 1))
+    result = run("data", "validate", str(root))
+    assert result.exit_code == 1 and "'s004' is not a source of this directory" in result.stderr
+    cpi = (
+        '[[facts]]\nid = "team.cpi"\nsource = "team"\ndimension = "price_index"\n'
+        'figure = "index"\nindex = 999.0\nyear = 2025\nquote = "The pay is $150,000."\n'
+    )
+    root = user_dir(tmp_path / "cpi", cpi)
+    result = run("data", "validate", str(root))
+    assert result.exit_code == 1 and "cannot add to 'price_index'" in result.stderr
+    shipped_kind = user_dir(tmp_path / "kind", FACT.format(amount="150000"))
+    sources = shipped_kind / "sources.toml"
+    sources.write_text(sources.read_text().replace('"user"', '"statistics"'), encoding="utf-8")
+    result = run("data", "validate", str(shipped_kind))
+    assert result.exit_code == 1 and "sources are of kind 'user'" in result.stderr
+
+
+def test_escape_sequences_in_data_never_reach_the_terminal(run: Run, tmp_path: Path) -> None:
+    root = user_dir(tmp_path, FACT.format(amount="150000"))
+    sources = root / "sources.toml"
+    sources.write_text(
+        sources.read_text().replace("Team bands", "Team \\u001b[2J bands"), encoding="utf-8"
+    )
+    result = run("data", "validate", str(root))
+    assert result.exit_code == 1 and "control character" in result.stderr
+    assert "\x1b" not in result.stdout + result.stderr
+
+
+def test_hidden_fact_files_are_not_read(run: Run, tmp_path: Path) -> None:
+    root = user_dir(tmp_path, FACT.format(amount="150000"))
+    (root / "facts" / ".draft.toml").write_text("not toml at all [", encoding="utf-8")
+    assert run("data", "validate", str(root)).exit_code == 0
+
+
+def test_an_unreadable_facts_folder_is_a_problem(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mlsal.loader
+
+    root = user_dir(tmp_path, FACT.format(amount="150000"))
+    scandir = os.scandir
+
+    def denied(path: object) -> object:  # as chmod 0 does for anyone but root
+        if Path(str(path)) == root / "facts":
+            raise PermissionError(13, "Permission denied")
+        return scandir(path)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(mlsal.loader.os, "scandir", denied)
+    result = run("data", "validate", str(root))
+    assert result.exit_code == 1 and "facts: (directory): cannot be read" in result.stderr
