@@ -67,9 +67,10 @@ def data_files(directory: Path) -> list[Path]:
 
 
 def fingerprint(directories: list[Path]) -> str | None:
-    """A hash of every data file's name, size and modification time, or None if one cannot
-    be read. Any edit changes a file's time and so the hash; reading the files' bytes on every
-    run would cost more than the rest of a run. The hash guards against change, not against
+    """A hash of every data file, or None if one cannot be read. A file up to CONTENT_BYTES
+    is hashed whole (the TOML files: an edit that keeps size and time still shows); every
+    file by its size, times and inode too (a file replaced by another of the same size and
+    modification time has a new change time). The hash guards against change, not against
     tampering: the cache holds nothing that could run."""
     signature = [f"{__version__}/{FORMAT}"]
     try:
@@ -79,10 +80,21 @@ def fingerprint(directories: list[Path]) -> str | None:
                 status = path.stat()
                 if stat.S_ISREG(status.st_mode):
                     name = path.relative_to(directory)
-                    signature.append(f"{name} {status.st_size} {status.st_mtime_ns}")
+                    content = (
+                        f"{zlib.crc32(path.read_bytes()):08x}"
+                        if status.st_size <= CONTENT_BYTES
+                        else ""
+                    )
+                    signature.append(
+                        f"{name} {status.st_size} {status.st_mtime_ns} {status.st_ctime_ns} "
+                        f"{status.st_ino} {content}"
+                    )
     except (OSError, ValueError):
         return None  # let the loader report what cannot be read
     return f"{zlib.crc32(chr(0).join(signature).encode()):08x}-{len(signature)}"
+
+
+CONTENT_BYTES = 1 << 20  # files up to this size are fingerprinted by their content
 
 
 def _path(key: str) -> Path | None:

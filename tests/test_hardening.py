@@ -422,3 +422,26 @@ def test_an_unreadable_facts_folder_is_a_problem(
     monkeypatch.setattr(mlsal.loader.os, "scandir", denied)
     result = run("data", "validate", str(root))
     assert result.exit_code == 1 and "facts: (directory): cannot be read" in result.stderr
+
+
+def test_an_edit_that_keeps_size_and_time_misses_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from mlsal.catalog import default_data_dir, load_catalog
+
+    monkeypatch.setenv("MLSAL_CACHE_DIR", str(tmp_path / "cache"))
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data)
+    first = load_catalog(shipped_dir=data)
+    facts = data / "facts" / "s004.toml"
+    status = facts.stat()
+    text = facts.read_text(encoding="utf-8")
+    facts.write_text(text.replace("amount = 114121", "amount = 114122", 1), encoding="utf-8")
+    os.utime(facts, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert facts.stat().st_size == status.st_size
+    assert facts.stat().st_mtime_ns == status.st_mtime_ns
+    second = load_catalog(shipped_dir=data)
+    assert first.facts_by_id["s004.overall.glassdoor"].amount == 114121
+    assert second.facts_by_id["s004.overall.glassdoor"].amount == 114122
