@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 
-from mlsal.aging import aging_factor, check_as_of, figure_year
+from mlsal.aging import aging_factor, check_as_of, figure_year, price_index
 from mlsal.catalog import Catalog
 from mlsal.distribution import center_of_figure, quantile, spread_of_figure
 from mlsal.errors import UsageError
@@ -884,20 +884,31 @@ def profile_labels(catalog: Catalog, profile: Profile) -> dict[str, str]:
 
 
 def _undated(catalog: Catalog, band: Band, as_of: int) -> list[str]:
-    undated = sorted(
-        {
-            view.source
-            for view in band.views
-            for figure in view.figures
-            if figure_year(catalog, catalog.facts_by_id[figure.fact]) is None
-        }
+    """Figures the price index cannot bring to as_of dollars, and so used as stated."""
+    years = {
+        view.source: figure_year(catalog, catalog.facts_by_id[figure.fact])
+        for view in band.views
+        for figure in view.figures
+    }
+    undated = sorted(source for source, year in years.items() if year is None)
+    index = price_index(catalog)
+    outside = sorted(
+        f"{source} ({year})"
+        for source, year in years.items()
+        if year is not None and year not in index
     )
-    if not undated:
-        return []
-    return [
-        f"{', '.join(undated)} state no year for their figures: they are used as stated, "
-        f"not brought to {as_of} dollars"
-    ]
+    said = []
+    if undated:
+        said.append(
+            f"{', '.join(undated)} state no year for their figures: they are used as stated, "
+            f"not brought to {as_of} dollars"
+        )
+    if outside:
+        said.append(
+            f"{', '.join(outside)}: no price index for that year ({min(index)} to "
+            f"{max(index)}): used as stated, not brought to {as_of} dollars"
+        )
+    return said
 
 
 def _flags(catalog: Catalog, factors: list[Factor]) -> list[str]:

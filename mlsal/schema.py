@@ -8,6 +8,7 @@ import pydantic, so a run that reads the checked cache starts fast.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -58,12 +59,25 @@ NO_VALUE_DIMENSIONS = frozenset({"reference", "overall", "experience", "growth",
 STRICT = {"extra": "forbid"}  # pydantic config of every class: unknown fields are refused
 
 Problems = list[tuple[str, str]]  # (field, message)
+PAY = (1_000, 100_000_000)  # dollars a year: any pay figure lies between (else it is a typo)
 
 
-def _positive(problems: Problems, **numbers: float | None) -> None:
+def _within(problems: Problems, bounds: tuple[float, float], **numbers: float | None) -> None:
+    """Bounds on the numbers the engine computes with: a figure outside them is a typo, and
+    one near 0 or infinity would break its logarithms."""
     for name, number in numbers.items():
-        if number is not None and number <= 0:
-            problems.append((name, f"must be greater than 0, got {number}"))
+        if number is None:
+            continue
+        if not math.isfinite(number):
+            problems.append((name, f"must be a finite number, got {number}"))
+        elif not bounds[0] <= number <= bounds[1]:
+            low, high = (_shown(b) for b in bounds)
+            problems.append((name, f"must be from {low} to {high}, got {_shown(number)}"))
+
+
+def _shown(number: float) -> str:
+    """1000000 -> '1,000,000'; 0.001 -> '0.001'."""
+    return f"{number:,.0f}" if number == int(number) else f"{number:g}"
 
 
 def _between(problems: Problems, name: str, number: int | None, low: int, high: int) -> None:
@@ -150,8 +164,9 @@ class Fact(Record):
         found: Problems = []
         _name(found, "id", self.id)
         _text(found, quote=self.quote)
-        _positive(
+        _within(
             found,
+            PAY,
             amount=self.amount,
             low=self.low,
             high=self.high,
@@ -160,10 +175,10 @@ class Fact(Record):
             p50=self.p50,
             p75=self.p75,
             p90=self.p90,
-            n=self.n,
-            index=self.index,
-            rate=self.rate,
         )
+        _within(found, (1, 1e9), n=self.n)
+        _within(found, (1e-3, 1e6), index=self.index)
+        _within(found, (1e-6, 1e9), rate=self.rate)
         _between(found, "percentile", self.percentile, 1, 99)
         _between(found, "years_low", self.years_low, 0, 60)
         _between(found, "years_high", self.years_high, 0, 60)
@@ -301,8 +316,9 @@ class Method(Record):
             _between(found, f"{name}.high_percentile", span.high_percentile, 51, 99)
         _between(found, "offer.below_percentile", self.offer.below_percentile, 1, 49)
         _between(found, "offer.strong_percentile", self.offer.strong_percentile, 51, 99)
-        _positive(
+        _within(
             found,
+            (1e-6, 1e6),
             **{
                 "weights.article": self.weights.article,
                 "weights.statistics": self.weights.statistics,
@@ -311,8 +327,7 @@ class Method(Record):
                 "confidence.medium_records": self.confidence.medium_records,
             },
         )
-        if self.factors.prior_weight < 0:
-            found.append(("factors.prior_weight", "must not be negative"))
+        _within(found, (0, 1e6), **{"factors.prior_weight": self.factors.prior_weight})
         return found
 
 

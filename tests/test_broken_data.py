@@ -75,7 +75,7 @@ BREAKAGES = {
     ),
     "negative pay": (
         edit("facts/s001.toml", "amount = 144000", "amount = -144000"),
-        f"{MID_AVERAGE}: amount: must be greater than 0, got -144000",
+        f"{MID_AVERAGE}: amount: must be from 1,000 to 100,000,000, got -144,000",
     ),
     "low above high": (
         edit("facts/s001.toml", "low = 99000\nhigh = 180000", "low = 180000\nhigh = 99000"),
@@ -103,7 +103,7 @@ BREAKAGES = {
     ),
     "zero records": (
         edit("facts/aijobs.toml", "n = 5530", "n = 0"),
-        "n: must be greater than 0, got 0",
+        "n: must be from 1 to 1,000,000,000, got 0",
     ),
     "statement without values": (
         edit("facts/s000.toml", 'values = ["san-francisco", "seattle"]\n', ""),

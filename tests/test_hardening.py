@@ -445,3 +445,41 @@ def test_an_edit_that_keeps_size_and_time_misses_the_cache(
     second = load_catalog(shipped_dir=data)
     assert first.facts_by_id["s004.overall.glassdoor"].amount == 114121
     assert second.facts_by_id["s004.overall.glassdoor"].amount == 114122
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("amount", "99999999999999999999", "amount: must be from 1,000 to 100,000,000"),
+        ("amount", "nan", "amount: Input should be a finite number"),
+        ("amount", "inf", "amount: Input should be a finite number"),
+        ("amount", "0.4", "amount: Input should be a valid integer"),
+        ("amount", "1", "amount: must be from 1,000"),
+    ],
+)
+def test_numbers_the_engine_uses_are_bounded(
+    run: Run, tmp_path: Path, field: str, value: str, message: str
+) -> None:
+    root = user_dir(tmp_path, FACT.format(amount=value))
+    result = run("data", "validate", str(root))
+    assert result.exit_code == 1 and message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_index_of_nan_is_refused(run: Run, tmp_path: Path) -> None:
+    from mlsal.schema import Fact
+
+    fact = Fact(
+        id="x", source="s", dimension="price_index", figure="index", quote="q", index=float("nan")
+    )
+    assert ("index", "must be a finite number, got nan") in fact.problems()
+    tiny = Fact(
+        id="x", source="s", dimension="price_index", figure="index", quote="q", index=1e-300
+    )
+    assert any(field == "index" for field, _ in tiny.problems())
+
+
+def test_a_figure_dated_outside_the_price_index_says_so(run: Run, tmp_path: Path) -> None:
+    root = user_dir(tmp_path, FACT.format(amount="150000") + "year = 2030\n")
+    data = run.json("--data-dir", str(root), "estimate", "--level", "senior")
+    assert any("team (2030): no price index for that year" in c for c in data["caveats"])

@@ -60,7 +60,7 @@ def test_a_broken_directory_lists_every_problem(run: Run, tmp_path: Path) -> Non
     assert result.exit_code == 1 and result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 2 and all(line.startswith("error: ") for line in lines)
-    assert "acme.toml: facts[0] 'acme.entry': low: must be greater than 0" in lines[0]
+    assert "acme.toml: facts[0] 'acme.entry': low: must be from 1,000" in lines[0]
     assert "fact 'acme.mid': value: unknown level 'middling'" in lines[1]
     estimate = run("--data-dir", str(mine), "estimate")
     assert estimate.exit_code == 1 and estimate.stdout == ""
