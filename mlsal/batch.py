@@ -104,6 +104,8 @@ def read_rows(stream: IO[str]) -> tuple[list[str], Iterator[tuple[int, dict[str,
         raise UsageError("the input is empty: it needs a header row of column names") from None
     except csv.Error as error:
         raise UsageError(f"line 1: the header is not CSV: {error}") from None
+    except UnicodeDecodeError:
+        raise UsageError("the input is not UTF-8 text: save it as UTF-8") from None
     header = [name.strip() for name in header]
     if header:
         header[0] = header[0].removeprefix("\ufeff")  # a byte-order mark, as Excel writes
@@ -118,6 +120,9 @@ def read_rows(stream: IO[str]) -> tuple[list[str], Iterator[tuple[int, dict[str,
                 return
             except csv.Error as error:  # an unterminated quote at the end, a NUL…
                 yield line, {NOT_CSV: str(error)}
+                return
+            except UnicodeDecodeError:
+                yield line, {NOT_CSV: "it is not UTF-8 text (save it as UTF-8)"}
                 return
             if cells:  # a blank line holds no row; a row of empty cells is a profile
                 if len(cells) > len(header):

@@ -5,6 +5,7 @@ Data goes to stdout, warnings and errors to stderr. Exit codes: 0 success, 1 bro
 Heavy modules (pydantic, rich) are imported inside the commands that need them.
 """
 
+import contextlib
 import functools
 import inspect
 import os
@@ -840,6 +841,12 @@ def main() -> None:
         if sys.stderr is not None:
             print("error: cannot write the output: stdout is closed", file=sys.stderr)
         os._exit(1)
+    for stream in (sys.stdout, sys.stderr):
+        # An output that cannot hold '×', '—' or '£' (PYTHONIOENCODING=ascii, cp437) gets
+        # '?' in their place rather than a crash.
+        if not (getattr(stream, "encoding", None) or "utf-8").lower().startswith("utf"):
+            with contextlib.suppress(AttributeError, ValueError):
+                stream.reconfigure(errors="replace")  # type: ignore[union-attr]
     try:
         app()
         code: int = 0

@@ -15,7 +15,7 @@ from mlsal.aging import aging_factor, check_as_of, figure_year, price_index
 from mlsal.catalog import Catalog
 from mlsal.distribution import center_of_figure, quantile, spread_of_figure
 from mlsal.errors import UsageError
-from mlsal.profile import DEFAULT_ROLE, LIST_FIELDS, NAMED_FIELDS, Profile
+from mlsal.profile import DEFAULT_ROLE, LIST_FIELDS, NAMED_FIELDS, Profile, years_text
 from mlsal.result import (
     Band,
     Conversion,
@@ -57,7 +57,7 @@ def level_for_years(catalog: Catalog, years: float) -> str:
     for level, (low, high) in level_year_ranges(catalog).items():
         if low <= years < high:
             return level
-    raise UsageError(f"no level covers {years:g} years of experience; give --level")
+    raise UsageError(f"no level covers {years_text(years)} years of experience; give --level")
 
 
 def _years_ceiling(catalog: Catalog, level: str) -> list[str]:
@@ -693,8 +693,8 @@ def estimate(catalog: Catalog, profile: Profile) -> Estimate:
             warnings.extend(_years_ceiling(catalog, by_years))
         elif level != by_years:
             warnings.append(
-                f"{profile.years:g} years of experience is {by_years} level by the sources' "
-                f"ranges, but --level {level} was given; the level is used"
+                f"{years_text(profile.years)} years of experience is {by_years} level by the "
+                f"sources' ranges, but --level {level} was given; the level is used"
             )
     as_of = check_as_of(catalog, profile.as_of)
     resolved = profile if level == profile.level else replace(profile, level=level)

@@ -57,11 +57,16 @@ class Profile(Record):
         return data
 
 
+def years_text(years: float) -> str:
+    """Years as typed, to ten digits: 60.0000001 is not '60', 1.9999999 not '2', -0 is 0."""
+    return f"{years + 0.0:.10g}"
+
+
 def check_years(years: float | None) -> None:
     if years is None:
         return
     if math.isnan(years) or years < 0 or years > MAX_YEARS:
-        raise UsageError(f"years must be between 0 and {MAX_YEARS}, got {years:g}")
+        raise UsageError(f"years must be between 0 and {MAX_YEARS}, got {years_text(years)}")
 
 
 def resolve_profile(profile: Profile, catalog: Catalog) -> Profile:
@@ -72,6 +77,8 @@ def resolve_profile(profile: Profile, catalog: Catalog) -> Profile:
     """
     check_years(profile.years)
     changes: dict[str, Any] = {"as_of": check_as_of(catalog, profile.as_of)}
+    if profile.years is not None:
+        changes["years"] = profile.years + 0.0  # -0.0 is 0
     for field_name, dimension in NAMED_FIELDS.items():
         text = getattr(profile, field_name)
         if text is not None and field_name != "city":

@@ -483,3 +483,45 @@ def test_a_figure_dated_outside_the_price_index_says_so(run: Run, tmp_path: Path
     root = user_dir(tmp_path, FACT.format(amount="150000") + "year = 2030\n")
     data = run.json("--data-dir", str(root), "estimate", "--level", "senior")
     assert any("team (2030): no price index for that year" in c for c in data["caveats"])
+
+
+def test_batch_input_that_is_not_utf8_or_has_a_huge_field(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(b"years,city\n3,S\xe9o Paulo\n")
+    done = subprocess.run(mlsal_command("batch", str(latin)), capture_output=True, cwd=REPO)
+    assert done.returncode in (1, 2) and b"not UTF-8 text" in done.stderr
+    assert b"Traceback" not in done.stderr
+    huge = tmp_path / "huge.csv"
+    huge.write_text("years,city\n3,SF\n4," + "x" * 200_000 + "\n", encoding="utf-8")
+    done = subprocess.run(mlsal_command("batch", str(huge)), capture_output=True, cwd=REPO)
+    assert done.returncode == 1 and b"line 3: not CSV from here on: field larger" in done.stderr
+    assert done.stdout.count(b"\n") == 2  # the header and the good row
+    piped = subprocess.run(
+        mlsal_command("batch", "-", "-o", str(tmp_path / "out.csv")),
+        input=b"years,city\n3,\xff\xfe\n",
+        capture_output=True,
+        cwd=REPO,
+    )
+    assert piped.returncode in (1, 2) and b"Traceback" not in piped.stderr
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp437", "latin-1"])
+def test_an_output_that_is_not_utf8_gets_no_traceback(encoding: str) -> None:
+    for command in (["estimate", "--city", "London", "--currency", "GBP"], ["factors"]):
+        done = subprocess.run(
+            mlsal_command(*command),
+            capture_output=True,
+            cwd=REPO,
+            env={**os.environ, "PYTHONIOENCODING": encoding},
+        )
+        assert done.returncode == 0, done.stderr
+        assert b"Traceback" not in done.stderr and len(done.stdout) > 100
+
+
+@pytest.mark.parametrize(
+    ("years", "shown"),
+    [("60.0000001", "got 60.0000001"), ("-0", "Entry (0 years)"), ("1.9999999", "(1.9999999")],
+)
+def test_years_are_shown_as_given(run: Run, years: str, shown: str) -> None:
+    result = run("estimate", "--years", years)
+    assert shown in result.stdout + result.stderr

@@ -8,6 +8,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from mlsal.profile import years_text
 from mlsal.result import Estimate, Factor, SourceInfo
 
 
@@ -48,7 +49,9 @@ def profile_line(estimate: Estimate, skip: str | None = None) -> str:
     labels = estimate.labels
     parts = []
     if p.level and skip != "level":
-        years = "" if p.years is None else f" ({p.years:g} year{'' if p.years == 1 else 's'})"
+        years = (
+            "" if p.years is None else f" ({years_text(p.years)} year{'' if p.years == 1 else 's'})"
+        )
         parts.append(f"{labels.get('level', p.level)}{years}")
     names = ("role", "city", "state", "country", "industry", "education", "company", "company_size")
     for name in names:
