@@ -858,8 +858,9 @@ def main() -> None:
             code = done.code or 0
     except BrokenPipeError:  # the reader has all it wanted (`mlsal batch … | head`)
         code = 0
-    except OSError as error:  # stdout on a full disk, or closed
-        print(f"error: cannot write the output: {error.strerror}", file=sys.stderr)
+    except OSError as error:  # stdout on a full disk, or closed; a path the system refuses
+        where = "write the output" if error.filename is None else f"use '{error.filename}'"
+        print(one_line(f"error: cannot {where}: {error.strerror}"), file=sys.stderr)
         code = 1
     try:
         sys.stdout.flush()

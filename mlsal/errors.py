@@ -27,5 +27,12 @@ class DataError(MlsalError):
 
 def one_line(text: str) -> str:
     """The text as one printable line: control characters (newlines, NUL, separators) that
-    users may type or data may hold are shown escaped, so a message stays one line."""
-    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+    users may type or data may hold are shown escaped, so a message stays one line; and not
+    endless (a 5,000-character path is shown by its ends)."""
+    line = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+    if len(line) > MAX_LINE:
+        line = f"{line[: MAX_LINE // 2]} … {line[-MAX_LINE // 4 :]}"
+    return line
+
+
+MAX_LINE = 1_000  # characters of one message line at the most

@@ -130,7 +130,12 @@ class _Loader:
         )
 
     def load_directory(self, directory: Path, shipped: bool) -> None:
-        if "\0" in str(directory) or not directory.is_dir():
+        try:
+            is_directory = "\0" not in str(directory) and directory.is_dir()
+        except OSError as error:  # a name too long, a folder above it that cannot be read
+            self.problem(str(directory), "(directory)", f"cannot be read: {error.strerror}")
+            return
+        if not is_directory:
             self.problem(repr(str(directory))[1:-1], "(directory)", "not a directory")
             return
         sources_file = directory / "sources.toml"

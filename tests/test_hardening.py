@@ -525,3 +525,45 @@ def test_an_output_that_is_not_utf8_gets_no_traceback(encoding: str) -> None:
 def test_years_are_shown_as_given(run: Run, years: str, shown: str) -> None:
     result = run("estimate", "--years", years)
     assert shown in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["batch", "{long}"],
+        ["batch", "{examples}", "-o", "{tmp}/{long}"],
+        ["--data-dir", "{long}", "estimate"],
+        ["data", "validate", "{long}"],
+    ],
+)
+def test_a_path_too_long_is_one_line(tmp_path: Path, args: list[str]) -> None:
+    names = {
+        "long": "a" * 5000,
+        "tmp": str(tmp_path),
+        "examples": str(REPO / "examples" / "profiles.csv"),
+    }
+    done = subprocess.run(
+        mlsal_command(*(a.format(**names) for a in args)), capture_output=True, text=True, cwd=REPO
+    )
+    assert done.returncode in (1, 2) and done.stdout == ""
+    assert "Traceback" not in done.stderr and "too long" in done.stderr
+    assert all(len(line) < 1_200 for line in done.stderr.splitlines())
+
+
+def test_an_input_that_cannot_be_read_is_a_usage_error(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import builtins
+
+    source = tmp_path / "locked.csv"
+    source.write_text(PROFILES, encoding="utf-8")
+    real_open = builtins.open
+
+    def denied(file: object, *args: object, **kwargs: object) -> object:
+        if str(file) == str(source):  # as chmod 000 does for anyone but root
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(builtins, "open", denied)
+    result = run("batch", str(source))
+    assert result.exit_code == 2 and "Permission denied" in result.stderr
