@@ -147,6 +147,8 @@ def resolve_city(catalog: Catalog, text: str, state: str | None) -> dict[str, An
         if fallback is None:
             raise
         unmatched = (name if typed_state else text).strip()
+        if not unmatched.isprintable():  # shown in tables: no escape sequence reaches them
+            raise
         return {"city": None, "state": fallback, "unmatched_city": unmatched}
 
 

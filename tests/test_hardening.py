@@ -567,3 +567,9 @@ def test_an_input_that_cannot_be_read_is_a_usage_error(
     monkeypatch.setattr(builtins, "open", denied)
     result = run("batch", str(source))
     assert result.exit_code == 2 and "Permission denied" in result.stderr
+
+
+def test_a_city_name_with_an_escape_sequence_is_no_city(run: Run) -> None:
+    result = run("estimate", "--city", "Kirk\x1b[31mland, WA")
+    assert result.exit_code == 2 and "\x1b" not in result.stderr + result.stdout
+    assert "unknown city 'Kirk\\x1b[31mland, WA'" in result.stderr
