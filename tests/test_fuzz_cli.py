@@ -36,6 +36,7 @@ PROFILE_OPTIONS = [
     "--level",
     "-l",
     "--city",
+    "--state",
     "--country",
     "--industry",
     "--education",
@@ -45,10 +46,16 @@ PROFILE_OPTIONS = [
     "--skill",
     "--cert",
     "--as-of",
+    "--currency",
 ]
 OTHER_OPTIONS = ["--format", "-f", "--by", "--sort", "--to", "--output", "-o", "--bogus", "--"]
 FLAGS = ["--real", "--strict", "--help", "--version"]
 GOOD_VALUES = [
+    "WA",
+    "GBP",
+    "£85k",
+    "Kirkland, WA",
+    "Springfield",
     "3",
     "0",
     "60",
