@@ -148,29 +148,6 @@ def _method(data: dict[str, Any]) -> Method:
     return Method(**{name: kinds[name](**value) for name, value in data.items()})
 
 
-def _sparse(cls: Any, fields: dict[str, Any], lists: tuple[str, ...]) -> Any:
-    """An instance from its set fields; the others read their class default (None), and list
-    fields, which have no class default, are given an empty list."""
-    instance = object.__new__(cls)
-    for name in lists:
-        if name not in fields:
-            fields[name] = []
-    instance.__dict__ = fields
-    return instance
-
-
-def _list_fields(cls: Any) -> tuple[str, ...]:
-    return tuple(
-        name
-        for name, spec in cls.__dataclass_fields__.items()
-        if spec.default_factory is not dataclasses.MISSING
-    )
-
-
-FACT_LISTS = _list_fields(Fact)
-VALUE_LISTS = _list_fields(DimensionValue)
-
-
 def from_bytes(data: bytes) -> Catalog | None:
     view = memoryview(data)  # slices of it copy nothing: the file is a megabyte or two
     first = data.find(b"\n")
@@ -198,11 +175,11 @@ def from_bytes(data: bytes) -> Catalog | None:
             {dimension: list(keys) for dimension, keys in places.items()},
             header["where"],
             group_text,
-            lambda fields: _sparse(Fact, fields, FACT_LISTS),
+            Fact.from_checked,
             frozenset(header["leveled"]),
         ),
         values={
-            dim: [_sparse(DimensionValue, fields, VALUE_LISTS) for fields in values]
+            dim: [DimensionValue.from_checked(fields) for fields in values]
             for dim, values in header["values"].items()
         },
         method=_method(header["method"]),

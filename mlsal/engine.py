@@ -150,14 +150,24 @@ def _weighted_log_stats(views: list[SourceView]) -> tuple[float, float]:
     """Weighted mean of log values, and the weighted standard deviation around it."""
     total = sum(v.weight for v in views)
     mean = sum(v.weight * math.log(v.value) for v in views) / total
-    variance = sum(v.weight * (math.log(v.value) - mean) ** 2 for v in views) / total
-    return mean, math.sqrt(variance)
+    return mean, _spread_around(views, mean)
+
+
+def _spread_around(views: list[SourceView], log_center: float) -> float:
+    """The weighted standard deviation of the views' log values around a given centre."""
+    total = sum(v.weight for v in views)
+    return math.sqrt(sum(v.weight * (math.log(v.value) - log_center) ** 2 for v in views) / total)
+
+
+def _range_percentiles(catalog: Catalog) -> tuple[int, int]:
+    """The percentiles an article's pay range is read as (method.toml: pay_range)."""
+    pay_range = catalog.method.pay_range
+    return pay_range.low_percentile, pay_range.high_percentile
 
 
 def band_views(catalog: Catalog, facts: list[Fact], as_of: int) -> list[SourceView]:
     """One view per source of the figures that say where pay lies in a cell, in as_of dollars."""
-    method = catalog.method
-    percentiles = (method.pay_range.low_percentile, method.pay_range.high_percentile)
+    percentiles = _range_percentiles(catalog)
     by_source: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
         if fact.figure in CENTRAL_FIGURES:
@@ -174,7 +184,7 @@ def band_views(catalog: Catalog, facts: list[Fact], as_of: int) -> list[SourceVi
                 source=source,
                 value=_log_mean(centers, [f.n for f in group]),
                 weight=source_weight(catalog, group),
-                spread=sum(spreads) / len(spreads) if spreads else None,
+                spread=_mean(spreads),
                 records=sum(f.n or 0 for f in group),
                 figures=tuple(
                     FigureUsed(
@@ -239,8 +249,7 @@ def level_views(catalog: Catalog, level: str, as_of: int) -> list[SourceView]:
 
 def step_views(catalog: Catalog, level: str, as_of: int) -> list[SourceView]:
     by_source = ratios_by_source(catalog, relative_facts(catalog, "level", level))
-    method = catalog.method
-    percentiles = (method.pay_range.low_percentile, method.pay_range.high_percentile)
+    percentiles = _range_percentiles(catalog)
     views = []
     for source, group in sorted(by_source.items()):
         figures = []
@@ -379,12 +388,6 @@ def _make_band(catalog: Catalog, level: str | None, as_of: int) -> Band:
     return Band(label, level, median, ordered, within, between, tuple(views), tuple(notes))
 
 
-def _spread_around(views: list[SourceView], log_center: float) -> float:
-    """The weighted standard deviation of the views' log values around a given centre."""
-    total = sum(v.weight for v in views)
-    return math.sqrt(sum(v.weight * (math.log(v.value) - log_center) ** 2 for v in views) / total)
-
-
 # ---------------------------------------------------------------------------------------
 # Factors
 
@@ -394,8 +397,7 @@ def factor_views(
 ) -> list[SourceView]:
     """Each source's figure for the value divided by the same source's reference figure."""
     by_source = ratios_by_source(catalog, relative_facts(catalog, dimension, value, level))
-    method = catalog.method
-    percentiles = (method.pay_range.low_percentile, method.pay_range.high_percentile)
+    percentiles = _range_percentiles(catalog)
     views = []
     for source, group in sorted(by_source.items()):
         figures = tuple(

@@ -40,9 +40,14 @@ class Record:
 
     @classmethod
     def from_checked(cls, values: dict[str, Any]) -> Any:
-        """An instance from every field's value, already checked (the catalog cache): no
-        defaults filled, no names checked, so it is fast."""
+        """An instance from the fields that differ from their default, already checked (the
+        catalog cache): no names checked, so it is fast. The other fields read their class
+        default (None); a list field, which has no class default, gets an empty list (added
+        to `values`, which callers hand over as their own)."""
         instance = object.__new__(cls)
+        for name in _list_fields(cls):
+            if name not in values:
+                values[name] = []
         instance.__dict__.update(values)
         return instance
 
@@ -66,3 +71,17 @@ class Record:
             if spec.repr
         )
         return f"{type(self).__name__}({fields})"
+
+
+_LIST_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _list_fields(cls: type[Record]) -> tuple[str, ...]:
+    """The fields of a data class whose default is a new list (found once per class)."""
+    if cls not in _LIST_FIELDS:
+        _LIST_FIELDS[cls] = tuple(
+            name
+            for name, spec in cls.__dataclass_fields__.items()
+            if spec.default_factory is not MISSING
+        )
+    return _LIST_FIELDS[cls]

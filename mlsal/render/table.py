@@ -13,7 +13,7 @@ from mlsal.result import Estimate, Factor, SourceInfo
 
 
 def dollars(amount: float | None) -> str:
-    return "—" if amount is None else f"${amount:,.0f}"
+    return money(amount, "USD")
 
 
 SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "INR": "₹", "JPY": "¥"}
