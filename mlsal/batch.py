@@ -13,17 +13,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from mlsal.api import INPUT_NAMES, make_profile
 from mlsal.catalog import Catalog
-from mlsal.engine import estimate, level_for_years
+from mlsal.dimensions import INPUT_NAMES
+from mlsal.engine import Outputs, estimate_outputs, outputs_key
 from mlsal.errors import MlsalError, UsageError
-from mlsal.profile import check_years, resolve_profile
+from mlsal.profile import make_profile, resolve_profile
 from mlsal.render.cells import safe_cell
 
 OUTPUT_COLUMNS = ("low", "median", "high", "band", "sources", "warnings")
-TOO_MANY = "\0too many cells"  # marks a row with more cells than the header has names
-NOT_CSV = "\0not csv"  # marks where the input stops being CSV
-MEMO_LIMIT = 20_000  # distinct rows remembered at once; the memo is emptied when full
+# Marks a row that is no profile (too many cells, not JSON…); its value says why.
+NOT_A_ROW = "\0not a row"
+NOT_UTF8 = "it is not UTF-8 text (save it as UTF-8)"
+MEMO_LIMIT = 20_000  # rows remembered at once, as typed and as resolved; emptied when full
 
 
 @dataclass
@@ -36,63 +37,61 @@ class BadRow:
 
 
 class BatchEstimator:
-    """Estimates rows of strings keyed by column name; remembers recent distinct rows."""
+    """Estimates rows keyed by column name. A row seen before (as typed) is answered from a
+    memo; so is a row that resolves to a profile whose estimate was made before (the engine
+    says what an estimate depends on): 'SF' and 'San Francisco', 3.2 and 4.7 years share."""
 
-    def __init__(self, catalog: Catalog, columns: list[str]) -> None:
+    def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self.profile_columns = [c for c in columns if c.strip().casefold() in INPUT_NAMES]
-        if not self.profile_columns:
-            known = ", ".join(sorted({k for k in INPUT_NAMES if "-" not in k}))
-            raise UsageError(f"the input has no profile column; name columns after: {known}")
-        self.memo: dict[tuple[str, ...], list[Any] | UsageError] = {}
-        named = {c: INPUT_NAMES[c.strip().casefold()] for c in self.profile_columns}
-        self.years_column = next((c for c, f in named.items() if f == "years"), None)
-        self.level_columns = [c for c, f in named.items() if f == "level"]
+        self.fields: dict[str, str | None] = {}  # column -> the input it names, or None
+        self.typed: dict[tuple[Any, ...], Outputs | UsageError] = {}
+        self.resolved: dict[tuple[Any, ...], Outputs] = {}
 
-    def key(self, row: dict[str, str]) -> tuple[str, ...]:
-        """What the outputs depend on. Years matter only through the level they map to (unless
-        a level is given too, when a disagreement is warned of), so 3.2 and 4.7 years share."""
-        cells = [row.get(c, "") for c in self.profile_columns]
-        if self.years_column is not None and not any(
-            row.get(c, "").strip() for c in self.level_columns
-        ):
-            index = self.profile_columns.index(self.years_column)
-            try:
-                years = float(cells[index])
-                check_years(years)
-                cells[index] = "level " + level_for_years(self.catalog, years)
-            except (ValueError, MlsalError):
-                pass  # a bad value: keyed as typed, and reported when estimated
-        return tuple(cells)
+    def field(self, column: str) -> str | None:
+        found = self.fields.get(column, "")
+        if found == "":
+            found = self.fields[column] = INPUT_NAMES.get(column.strip().casefold())
+        return found
 
-    def outputs(self, row: dict[str, str]) -> list[Any]:
+    def outputs(self, row: dict[str, Any]) -> Outputs:
         """low, median, high, band, sources, warnings for one row; UsageError if it is bad."""
-        key = self.key(row)
-        found = self.memo.get(key)
+        inputs = {c: v for c, v in row.items() if self.field(c) is not None}
+        typed = tuple((c, _hashable(v)) for c, v in inputs.items())
+        found = self.typed.get(typed)
         if found is None:
-            found = self._compute(row)
-            if len(self.memo) >= MEMO_LIMIT:
-                self.memo.clear()
-            self.memo[key] = found
+            found = self._compute(inputs)
+            _remember(self.typed, typed, found)
         if isinstance(found, UsageError):
             raise found
         return found
 
-    def _compute(self, row: dict[str, str]) -> list[Any] | UsageError:
+    def _compute(self, inputs: dict[str, Any]) -> Outputs | UsageError:
         try:
-            inputs = {c: row.get(c, "") for c in self.profile_columns}
             profile = resolve_profile(make_profile(inputs), self.catalog)
-            result = estimate(self.catalog, profile)
+            key = outputs_key(self.catalog, profile)
+            found = self.resolved.get(key)
+            if found is None:
+                found = estimate_outputs(self.catalog, profile)
+                _remember(self.resolved, key, found)
         except UsageError as error:
             return error
-        return [
-            result.low,
-            result.median,
-            result.high,
-            result.band_share,
-            ";".join(s.id for s in result.sources),
-            " | ".join(result.warnings),
-        ]
+        return found
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(memo) >= MEMO_LIMIT:  # a bound on memory, whatever the input
+        memo.clear()
+    memo[key] = value
+
+
+def check_profile_columns(header: list[str]) -> None:
+    if not any(c.strip().casefold() in INPUT_NAMES for c in header):
+        known = ", ".join(sorted({k for k in INPUT_NAMES if "-" not in k}))
+        raise UsageError(f"the input has no profile column; name columns after: {known}")
 
 
 def read_rows(stream: IO[str]) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
@@ -119,14 +118,15 @@ def read_rows(stream: IO[str]) -> tuple[list[str], Iterator[tuple[int, dict[str,
             except StopIteration:
                 return
             except csv.Error as error:  # an unterminated quote at the end, a NUL…
-                yield line, {NOT_CSV: str(error)}
+                yield line, {NOT_A_ROW: f"not CSV from here on: {error}"}
                 return
             except UnicodeDecodeError:
-                yield line, {NOT_CSV: "it is not UTF-8 text (save it as UTF-8)"}
+                yield line, {NOT_A_ROW: f"not CSV from here on: {NOT_UTF8}"}
                 return
             if cells:  # a blank line holds no row; a row of empty cells is a profile
                 if len(cells) > len(header):
-                    yield line, {TOO_MANY: str(len(cells))}
+                    said = f"{len(cells)} cells, but the header names {len(header)} columns"
+                    yield line, {NOT_A_ROW: said}
                 else:
                     yield line, dict(zip(header, cells, strict=False))
             line = reader.line_num + 1
@@ -151,27 +151,106 @@ def check_header(header: list[str]) -> None:
             raise UsageError(f"the header names the input {field} twice: {spelled}; keep one")
 
 
+def read_json_lines(stream: IO[str]) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
+    """JSON Lines: one object per line, keyed as CSV headers are. The header (the columns of
+    CSV output) is the first object's keys; each object is read with its own keys."""
+    lines = enumerate(stream, start=1)
+    first: tuple[int, dict[str, Any]] | None = None
+    try:
+        for number, text in lines:
+            if text.strip():
+                first = number, _json_object(text.removeprefix("\ufeff"))
+                break
+    except UnicodeDecodeError:
+        raise UsageError("the input is not UTF-8 text: save it as UTF-8") from None
+    if first is None:
+        raise UsageError("the input is empty: it needs one JSON object per line")
+    header = [k for k in first[1] if k != NOT_A_ROW]
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        assert first is not None
+        yield first
+        last = first[0]
+        try:
+            for last, text in lines:
+                if text.strip():
+                    yield last, _json_object(text)
+        except UnicodeDecodeError:
+            yield last + 1, {NOT_A_ROW: f"not JSON Lines from here on: {NOT_UTF8}"}
+
+    return header, rows()
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    """A line's object, its keys checked as a CSV header is; a marked row if it is none."""
+    try:
+        value = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as error:
+        return {NOT_A_ROW: f"not JSON: {getattr(error, 'msg', 'nested too deeply')}"}
+    if not isinstance(value, dict):
+        return {NOT_A_ROW: f"a JSON {type(value).__name__}, not an object"}
+    for key, item in value.items():
+        if isinstance(item, dict) or (
+            isinstance(item, list) and not all(isinstance(i, str) for i in item)
+        ):
+            return {NOT_A_ROW: f"'{key}' must be a text, a number or a list of texts"}
+    try:
+        check_header(list(value))
+    except UsageError as error:
+        return {NOT_A_ROW: str(error).replace("the header names", "the object names")}
+    return value
+
+
+def _cell(value: Any) -> Any:
+    """A value of a row as a CSV cell: lists joined with ';', texts made safe for spreadsheets."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        value = ";".join(str(v) for v in value)
+    return safe_cell(value) if isinstance(value, str) else value
+
+
 class CsvWriter:
     def __init__(self, stream: IO[str], header: list[str]) -> None:
         self.header = header
         self.writer = csv.writer(stream, lineterminator="\n")
         self.writer.writerow([*header, *OUTPUT_COLUMNS])
 
-    def write(self, row: dict[str, str], outputs: list[Any]) -> None:
-        cells = [*(row.get(c, "") for c in self.header), *outputs]
-        self.writer.writerow([safe_cell(c) if isinstance(c, str) else c for c in cells])
+    def write(self, row: dict[str, Any], outputs: Outputs) -> None:
+        low, median, high, band, sources, warnings = outputs
+        cells = [
+            *(_cell(row.get(c, "")) for c in self.header),
+            low,
+            median,
+            high,
+            band,
+            ";".join(sources),
+            _cell(" | ".join(warnings)),
+        ]
+        self.writer.writerow(cells)
 
 
 class JsonLinesWriter:
+    """One object per row: the row's own columns (or keys), then the outputs."""
+
     def __init__(self, stream: IO[str], header: list[str]) -> None:
         self.stream = stream
         self.header = header
 
-    def write(self, row: dict[str, str], outputs: list[Any]) -> None:
+    def write(self, row: dict[str, Any], outputs: Outputs) -> None:
         record: dict[str, Any] = {c: row.get(c, "") for c in self.header}
-        record.update(zip(OUTPUT_COLUMNS, outputs, strict=True))
-        record["sources"] = record["sources"].split(";") if record["sources"] else []
-        record["warnings"] = record["warnings"].split(" | ") if record["warnings"] else []
+        for column, value in row.items():
+            if column not in record and column.casefold() not in OUTPUT_COLUMNS:
+                record[column] = value
+        low, median, high, band, sources, warnings = outputs
+        record.update(
+            low=low,
+            median=median,
+            high=high,
+            band=band,
+            sources=list(sources),
+            warnings=list(warnings),
+        )
         self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
@@ -179,6 +258,7 @@ WRITERS: dict[str, Callable[[IO[str], list[str]], CsvWriter | JsonLinesWriter]] 
     "csv": CsvWriter,
     "jsonl": JsonLinesWriter,
 }
+READERS = {"csv": read_rows, "jsonl": read_json_lines}
 
 
 def run_batch(
@@ -189,22 +269,21 @@ def run_batch(
     on_bad_row: Callable[[BadRow], None],
     strict: bool = False,
     on_row: Callable[[], None] | None = None,
+    input_format: str = "csv",
 ) -> tuple[int, int]:
     """Estimate every row of source into target. Returns (rows written, bad rows)."""
-    header, rows = read_rows(source)
-    estimator = BatchEstimator(catalog, header)
+    header, rows = READERS[input_format](source)
+    if input_format == "csv":
+        check_profile_columns(header)
+    estimator = BatchEstimator(catalog)
     # A batch's own output read again: its old results give way to the new ones.
     passed_on = [c for c in header if c.casefold() not in OUTPUT_COLUMNS]
     writer = WRITERS[output_format](target, passed_on)
     written = bad = 0
     for line, row in rows:
         try:
-            if TOO_MANY in row:
-                raise UsageError(
-                    f"{row[TOO_MANY]} cells, but the header names {len(header)} columns"
-                )
-            if NOT_CSV in row:
-                raise UsageError(f"not CSV from here on: {row[NOT_CSV]}")
+            if NOT_A_ROW in row:
+                raise UsageError(row[NOT_A_ROW])
             outputs = estimator.outputs(row)
         except MlsalError as error:
             bad += 1

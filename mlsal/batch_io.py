@@ -161,10 +161,30 @@ class StrictStop(Exception):
     """--strict met a bad row: nothing is written under the final name."""
 
 
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def format_of(path: str | Path | None, given: str | None) -> str:
+    """The format given, else the one the file's extension names, else CSV."""
+    if given is not None:
+        return given
+    if path is not None and str(path).casefold().endswith(JSON_LINES_SUFFIXES):
+        return "jsonl"
+    return "csv"
+
+
 def run_batch_files(
-    catalog: Catalog, input_path: str, output: Path | None, output_format: str, strict: bool
+    catalog: Catalog,
+    input_path: str,
+    output: Path | None,
+    output_format: str | None,
+    strict: bool,
+    input_format: str | None = None,
 ) -> int:
-    """Run a batch between files; returns the number of bad rows."""
+    """Run a batch between files; returns the number of bad rows. A format not given is
+    the one the file's extension names (.jsonl, .ndjson), else CSV."""
+    reading = format_of(None if input_path == "-" else input_path, input_format)
+    writing = format_of(output, output_format)
     bad_rows = 0
     try:
         with (
@@ -172,7 +192,9 @@ def run_batch_files(
             progress(input_path) as tick,
             atomic_output(output, input_path) as target,
         ):
-            _, bad_rows = run_batch(catalog, source, target, output_format, report, strict, tick)
+            _, bad_rows = run_batch(
+                catalog, source, target, writing, report, strict, tick, input_format=reading
+            )
             if strict and bad_rows:
                 raise StrictStop
     except StrictStop:

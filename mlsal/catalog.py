@@ -1,16 +1,12 @@
-"""Finds, loads, validates and cross-checks the data files, and resolves what users type.
-
-The catalog knows nothing of the engine: it holds sources, facts and the names of values.
-Every problem found is collected, so a broken data directory is reported whole, one line
-per problem: 'file: entry: field: message'.
-"""
+"""The checked data in memory: sources, facts and the names of values, and what users type
+resolved to them. mlsal.loader reads the files into a Catalog (or mlsal.cache brings one
+checked before); the catalog knows nothing of files or of the engine."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import Any, TypeVar
 
 from mlsal.errors import UsageError
@@ -33,13 +29,6 @@ MAX_NAME_LENGTH = 100  # longer than any name of any value: refused without comp
 VALUE_LIST_OF = {"level_years": "level"}
 
 
-def default_data_dir() -> Path:
-    """The data shipped with mlsal: inside the installed package, or beside it in a checkout."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "data"
-    return packaged if packaged.is_dir() else here.parent / "data"
-
-
 @dataclass(init=False, eq=False, repr=False)
 class Catalog(Record):
     sources: dict[str, Source]
@@ -47,8 +36,6 @@ class Catalog(Record):
     values: dict[str, list[DimensionValue]]
     method: Method
     excluded: list[Excluded] = field(default_factory=list)
-    # The texts quotes were checked against; not kept in the cache, never compared.
-    documents: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     # Results the engine computed from this catalog, so that batch runs compute each band and
     # factor once. Not copied by dataclasses.replace (init=False), never compared.
     memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -182,33 +169,3 @@ class Catalog(Record):
                 known += f", … ('mlsal factors {dimension}' lists all {len(keys)})"
             raise UsageError(f"unknown {spoken} '{text}'; known: {known}")
         raise UsageError(f"unknown {spoken} '{text}'{did_you_mean(suggestions)}")
-
-
-# ---------------------------------------------------------------------------------------
-# Loading
-
-
-def load_catalog(
-    data_dirs: Iterable[Path] | None = None,
-    shipped_dir: Path | None = None,
-    use_cache: bool = True,
-) -> Catalog:
-    """The shipped data (or shipped_dir in its place) and any further directories, checked.
-
-    A catalog checked once is kept in a cache keyed by a hash of every data file, so later
-    runs skip parsing and validation; any change to any file makes a new one.
-    """
-    from mlsal import cache
-
-    directories = [shipped_dir or default_data_dir(), *(data_dirs or [])]
-    fingerprint = cache.fingerprint(directories) if use_cache else None
-    if fingerprint is not None:
-        cached = cache.read(fingerprint)
-        if cached is not None:
-            return cached
-    from mlsal.loader import load_directories
-
-    catalog = load_directories(directories)
-    if fingerprint is not None:
-        cache.write(fingerprint, catalog)
-    return catalog

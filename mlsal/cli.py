@@ -1,8 +1,9 @@
-"""The command line: parse options, call the engine, hand results to a renderer.
+"""The command line: parse the options, call the core, hand the result to mlsal.render.
 
-Data goes to stdout, warnings and errors to stderr. Exit codes: 0 success, 1 broken data
-(or a failed run), 2 bad input. Usage errors are one line; only a bug shows a traceback.
-Heavy modules (pydantic, rich) are imported inside the commands that need them.
+Each command is "parse, compute, emit". Data goes to stdout, warnings and errors to stderr.
+Exit codes: 0 success, 1 broken data (or a failed run), 2 bad input. Usage errors are one
+line; only a bug shows a traceback. Heavy modules (pydantic, rich) are imported inside the
+commands that need them.
 """
 
 import contextlib
@@ -19,23 +20,15 @@ import typer
 from typer.core import TyperGroup
 
 from mlsal import __version__
+from mlsal.dimensions import INPUTS
 from mlsal.errors import DataError, MlsalError, one_line
+from mlsal.render.formats import OutputFormat, View, emit
 
 if TYPE_CHECKING:
     from mlsal.catalog import Catalog
     from mlsal.profile import Profile
 else:
     Profile = Any  # imported lazily, in the commands; the name keeps signatures evaluable
-
-
-PIPED_WIDTH = 120  # columns of a table written to a pipe or a file
-MIN_WIDTH = 40  # the narrowest a table is drawn, whatever COLUMNS says
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 class OneLineErrors(TyperGroup):
@@ -160,67 +153,24 @@ def root(
 
 
 # ---------------------------------------------------------------------------------------
-# Output
+# Errors, and the data every command reads
 
 
 def fail(error: MlsalError) -> NoReturn:
-    if isinstance(error, DataError):
-        for problem in error.problems:
-            typer.echo(f"error: {one_line(problem)}", err=True)
-    else:
-        typer.echo(f"error: {one_line(str(error))}", err=True)
+    problems = error.problems if isinstance(error, DataError) else [str(error)]
+    for problem in problems:
+        typer.echo(f"error: {one_line(problem)}", err=True)
     raise typer.Exit(error.exit_code) from None
 
 
-def print_warnings(warnings: list[str]) -> None:
-    for warning in warnings:
-        typer.echo(f"warning: {one_line(warning)}", err=True)
-
-
-def print_renderable(renderable: Any) -> None:
-
-    from rich.console import Console
-
-    # Text from data files is shown as it is: never read as Rich markup or emoji codes.
-    plain = {"soft_wrap": False, "markup": False, "emoji": False, "highlight": False}
-    width = asked_width()
-    console = Console(width=width, **plain)  # type: ignore[arg-type]
-    if width is None and not console.is_terminal:
-        # Piped or redirected: wide enough that tables are not cut to a terminal's 80 columns.
-        console = Console(width=PIPED_WIDTH, **plain)  # type: ignore[arg-type]
-    console.print(renderable)
-
-
-def asked_width() -> int | None:
-    """COLUMNS, where set, but never so narrow that nothing fits (COLUMNS=0 or 1)."""
-    text = os.environ.get("COLUMNS", "").strip()
-    if not text:
-        return None
+def show(output_format: OutputFormat, compute: Callable[[], View]) -> None:
+    """Compute a command's result, then emit it; a bad input or broken data fails cleanly,
+    before anything is written on stdout."""
     try:
-        return max(MIN_WIDTH, int(text))
-    except ValueError:
-        return None  # not a number: as if unset
-
-
-def emit(
-    output_format: OutputFormat,
-    data: Callable[[], Any],
-    csv_text: Callable[[], str],
-    table: Callable[[], Any],
-    warnings: list[str] | None = None,
-) -> None:
-    """Print one result in the chosen format. JSON carries its warnings inside; the other
-    formats print them on stderr."""
-    if output_format is OutputFormat.json:
-        from mlsal.render.json_text import to_json
-
-        typer.echo(to_json(data()))
-        return
-    print_warnings(warnings or [])
-    if output_format is OutputFormat.csv:
-        typer.echo(csv_text(), nl=False)
-    else:
-        print_renderable(table())
+        view = compute()
+    except MlsalError as error:
+        fail(error)
+    emit(output_format, view)
 
 
 def load() -> "Catalog":
@@ -230,180 +180,62 @@ def load() -> "Catalog":
 
 
 # ---------------------------------------------------------------------------------------
-# The profile options every estimating command shares
+# The profile options every estimating command shares, one per input of mlsal.dimensions
+
+OPTION_TYPES: dict[str, Any] = {
+    "number": float | None,
+    "year": int | None,
+    "names": list[str] | None,
+    "name": str | None,
+    "code": str | None,
+}
 
 
-def _option(kind: Any, *names: str, metavar: str, help: str) -> Any:
-    return Annotated[kind, typer.Option(*names, metavar=metavar, help=help)]
-
-
-PROFILE_OPTIONS: list[tuple[str, Any, Any]] = [
-    (
-        "years",
-        _option(float | None, "--years", "-y", metavar="N", help="Years of experience (0 to 60)."),
-        None,
-    ),
-    (
-        "level",
-        _option(
-            str | None,
-            "--level",
-            "-l",
-            metavar="LEVEL",
-            help="entry, mid, senior, staff or principal.",
-        ),
-        None,
-    ),
-    (
-        "city",
-        _option(str | None, "--city", metavar="CITY", help="City, e.g. SF, NYC, Seattle, London."),
-        None,
-    ),
-    (
-        "state",
-        _option(
-            str | None,
-            "--state",
-            metavar="STATE",
-            help="US state, e.g. WA or Texas (stands in for a city the data does not know).",
-        ),
-        None,
-    ),
-    (
-        "country",
-        _option(str | None, "--country", metavar="COUNTRY", help="Country, e.g. US, UK, Germany."),
-        None,
-    ),
-    (
-        "industry",
-        _option(
-            str | None, "--industry", metavar="INDUSTRY", help="Industry, e.g. finance, healthcare."
-        ),
-        None,
-    ),
-    (
-        "education",
-        _option(str | None, "--education", metavar="DEGREE", help="bachelors, masters or phd."),
-        None,
-    ),
-    (
-        "company",
-        _option(
-            str | None, "--company", metavar="COMPANY", help="Employer, e.g. amazon, nvidia, ibm."
-        ),
-        None,
-    ),
-    (
-        "company_size",
-        _option(str | None, "--company-size", metavar="SIZE", help="startup, mid-size or large."),
-        None,
-    ),
-    (
-        "role",
-        _option(
-            str,
-            "--role",
-            metavar="ROLE",
-            help="ml-engineer, data-scientist, research-scientist, ai-engineer or data-engineer.",
-        ),
-        "ml-engineer",
-    ),
-    (
-        "skill",
-        _option(
-            list[str] | None,
-            "--skill",
-            metavar="SKILL",
-            help="A skill, e.g. nlp (repeat, or separate with commas).",
-        ),
-        None,
-    ),
-    (
-        "cert",
-        _option(
-            list[str] | None,
-            "--cert",
-            metavar="CERT",
-            help="A certification, e.g. aws (repeat, or separate with commas).",
-        ),
-        None,
-    ),
-    (
-        "as_of",
-        _option(
-            int | None,
-            "--as-of",
-            metavar="YEAR",
-            help="Give figures in dollars of this year (default: the latest CPI year).",
-        ),
-        None,
-    ),
-    (
-        "currency",
-        _option(
-            str | None,
-            "--currency",
-            metavar="CODE",
-            help="Show amounts in this currency, e.g. GBP, EUR, INR (at rates the records state).",
-        ),
-        None,
-    ),
-]
+def profile_options() -> list[inspect.Parameter]:
+    options = []
+    for item in INPUTS:
+        names = (item.option, item.short) if item.short else (item.option,)
+        option = typer.Option(*names, metavar=item.metavar, help=item.help)
+        kind = Annotated[OPTION_TYPES[item.kind], option]  # type: ignore[valid-type,name-defined]
+        options.append(
+            inspect.Parameter(
+                item.field, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=kind
+            )
+        )
+    return options
 
 
 def profile_command(func: Callable[..., None]) -> Callable[..., None]:
     """Give a command the profile options; it receives them as one `profile` argument."""
     signature = inspect.signature(func, eval_str=True)
     own = [p for p in signature.parameters.values() if p.name != "profile"]
-    shared = [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
-        for name, kind, default in PROFILE_OPTIONS
-    ]
+    shared = profile_options()
 
     @functools.wraps(func)
     def command(**options: Any) -> None:
-        profile = make_profile({name: options.pop(name) for name, _, _ in PROFILE_OPTIONS})
+        from mlsal.profile import make_profile
+
+        try:
+            profile = make_profile({p.name: options.pop(p.name) for p in shared})
+        except MlsalError as error:
+            fail(error)
         func(profile=profile, **options)
 
+    positional = [
+        p
+        for p in own
+        if p.kind is not inspect.Parameter.KEYWORD_ONLY and p.default is inspect.Parameter.empty
+    ]
+    optional = [
+        p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+        for p in own
+        if p.default is not inspect.Parameter.empty
+    ]
     command.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[
-            *(
-                p
-                for p in own
-                if p.kind is not inspect.Parameter.KEYWORD_ONLY
-                and p.default is inspect.Parameter.empty
-            ),
-            *shared,
-            *(
-                p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
-                for p in own
-                if p.default is not inspect.Parameter.empty
-            ),
-        ]
+        parameters=[*positional, *shared, *optional]
     )
     command.__annotations__ = {p.name: p.annotation for p in (*own, *shared)}
     return command
-
-
-def make_profile(options: dict[str, Any]) -> "Profile":
-    from mlsal.profile import Profile
-
-    return Profile(
-        years=options["years"],
-        level=options["level"],
-        city=options["city"],
-        state=options["state"],
-        country=options["country"],
-        industry=options["industry"],
-        education=options["education"],
-        company=options["company"],
-        company_size=options["company_size"],
-        role=options["role"],
-        skills=tuple(options["skill"] or ()),
-        certifications=tuple(options["cert"] or ()),
-        as_of=options["as_of"],
-        currency=options["currency"],
-    )
 
 
 FormatOption = Annotated[
@@ -432,47 +264,15 @@ def estimate(
 
     Example: mlsal estimate --years 3 --city SF
     """
-    from mlsal.api import estimate_result
 
-    try:
-        result = estimate_result(profile, data_dirs=Settings.data_dirs)
-    except MlsalError as error:
-        fail(error)
-    warnings = list(result.warnings)
-    if real and result.purchasing_power is None:
-        warnings.append(no_price_parity(result.labels.get("city")))
+    def compute() -> View:
+        from mlsal.api import estimate_result
+        from mlsal.render.views import estimate_view
 
-    def table() -> Any:
-        from mlsal.render.table import render_estimate
+        result = estimate_result(profile, data_dirs=Settings.data_dirs, real=real)
+        return estimate_view(result, real=real)
 
-        return render_estimate(result, real=real)
-
-    def csv_text() -> str:
-        from mlsal.render.csv_text import estimates_csv
-
-        return estimates_csv([result])
-
-    emit(output_format, result.to_dict, csv_text, table, warnings)
-
-
-def with_offer_currency(profile: Profile, currency: str) -> Profile:
-    """The profile, shown in the currency the offer is in (which --currency may also name)."""
-    from dataclasses import replace
-
-    from mlsal.errors import UsageError
-
-    if profile.currency is not None and profile.currency.strip().upper() != currency:
-        raise UsageError(
-            f"the offer is in {currency} but --currency {profile.currency} was given; "
-            "give one currency"
-        )
-    return replace(profile, currency=currency)
-
-
-def no_price_parity(city: str | None) -> str:
-    if city is None:
-        return "--real needs a US --city: without one, pay is at US-average prices already"
-    return f"no price parity for {city}: BEA's price parities cover US metro areas only"
+    show(output_format, compute)
 
 
 @command
@@ -500,24 +300,20 @@ def compare(
 
     Examples: mlsal compare amazon apple google meta;  mlsal compare sf nyc seattle --years 5
     """
-    from mlsal.compare import compare as run_compare
 
-    try:
-        comparison = run_compare(load(), values, profile, by=by, sort=sort)
-    except MlsalError as error:
-        fail(error)
+    def compute() -> View:
+        from mlsal.compare import AmbiguousValues
+        from mlsal.compare import compare as run_compare
+        from mlsal.errors import UsageError
+        from mlsal.render.views import comparison_view
 
-    def table() -> Any:
-        from mlsal.render.compare_table import render_comparison
+        try:
+            comparison = run_compare(load(), values, profile, by=by, sort=sort)
+        except AmbiguousValues as error:
+            raise UsageError(f"{error} (with --by)") from None
+        return comparison_view(comparison, real=real)
 
-        return render_comparison(comparison, real=real)
-
-    def csv_text() -> str:
-        from mlsal.render.csv_text import comparison_csv
-
-        return comparison_csv(comparison)
-
-    emit(output_format, comparison.to_dict, csv_text, table, comparison.warnings)
+    show(output_format, compute)
 
 
 @command
@@ -527,31 +323,16 @@ def explain(profile: Profile, output_format: FormatOption = OutputFormat.table) 
 
     Example: mlsal explain --years 3 --city SF
     """
-    from mlsal.engine import estimate as run_estimate
-    from mlsal.explain import explain as explain_steps
-    from mlsal.profile import resolve_profile
 
-    try:
-        catalog = load()
-        result = run_estimate(catalog, resolve_profile(profile, catalog))
-    except MlsalError as error:
-        fail(error)
-    steps = explain_steps(result, catalog.method.factors)
+    def compute() -> View:
+        from mlsal.api import estimate_result
+        from mlsal.explain import explain as explain_steps
+        from mlsal.render.views import explanation_view
 
-    def table() -> Any:
-        from mlsal.render.explain_text import render_steps
+        result = estimate_result(profile, data_dirs=Settings.data_dirs)
+        return explanation_view(result, explain_steps(result, load().method.factors))
 
-        return render_steps(result, steps)
-
-    def csv_text() -> str:
-        from mlsal.render.csv_text import steps_csv
-
-        return steps_csv(steps)
-
-    def data() -> Any:
-        return {**result.to_dict(), "steps": [s.to_dict() for s in steps]}
-
-    emit(output_format, data, csv_text, table, result.warnings)
+    show(output_format, compute)
 
 
 @command
@@ -570,29 +351,18 @@ def offer(
 
     Example: mlsal offer 185k --years 4 --city NYC --company google
     """
-    from mlsal.api import estimate_result
-    from mlsal.offer import assess, offer_in_dollars, parse_amount
 
-    try:
+    def compute() -> View:
+        from mlsal.api import estimate_result
+        from mlsal.offer import assess, in_offer_currency, offer_in_dollars, parse_amount
+        from mlsal.render.views import offer_view
+
         offered, currency = parse_amount(amount)
-        if currency is not None:
-            profile = with_offer_currency(profile, currency)
-        result = estimate_result(profile, data_dirs=Settings.data_dirs)
-        assessment = assess(load(), result, offer_in_dollars(result, offered))
-    except MlsalError as error:
-        fail(error)
+        shown = in_offer_currency(profile, currency)
+        result = estimate_result(shown, data_dirs=Settings.data_dirs)
+        return offer_view(assess(load(), result, offer_in_dollars(result, offered)))
 
-    def table() -> Any:
-        from mlsal.render.offer_table import render_offer
-
-        return render_offer(assessment)
-
-    def csv_text() -> str:
-        from mlsal.render.csv_text import offer_csv
-
-        return offer_csv(assessment)
-
-    emit(output_format, assessment.to_dict, csv_text, table, result.warnings)
+    show(output_format, compute)
 
 
 @command
@@ -606,29 +376,22 @@ def trajectory(
 
     Example: mlsal trajectory --city SF --to 15
     """
-    from mlsal.trajectory import trajectory as run_trajectory
 
-    try:
-        curve = run_trajectory(load(), profile, to)
-    except MlsalError as error:
-        fail(error)
+    def compute() -> View:
+        from mlsal.render.views import trajectory_view
+        from mlsal.trajectory import trajectory as run_trajectory
 
-    def table() -> Any:
-        from mlsal.render.trajectory_chart import render_trajectory
+        return trajectory_view(run_trajectory(load(), profile, to))
 
-        return render_trajectory(curve)
-
-    def csv_text() -> str:
-        from mlsal.render.csv_text import to_csv
-
-        data = curve.to_dict()["points"]
-        columns = ("years", "level", "low", "median", "high")
-        return to_csv(columns, ([p[c] for c in columns] for p in data))
-
-    emit(output_format, curve.to_dict, csv_text, table, curve.warnings)
+    show(output_format, compute)
 
 
 class BatchFormat(StrEnum):
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+class BatchInputFormat(StrEnum):
     csv = "csv"
     jsonl = "jsonl"
 
@@ -637,7 +400,10 @@ class BatchFormat(StrEnum):
 def batch(
     input_path: Annotated[
         str,
-        typer.Argument(metavar="INPUT", help="CSV of profiles, one per row ('-' reads stdin)."),
+        typer.Argument(
+            metavar="INPUT",
+            help="CSV or JSON Lines of profiles, one per row ('-' reads stdin).",
+        ),
     ],
     output: Annotated[
         str | None,
@@ -646,11 +412,25 @@ def batch(
         ),
     ] = None,
     output_format: Annotated[
-        BatchFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
-    ] = BatchFormat.csv,
+        BatchFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format (default: by the output's extension, else csv).",
+            case_sensitive=False,
+        ),
+    ] = None,
+    input_format: Annotated[
+        BatchInputFormat | None,
+        typer.Option(
+            "--input-format",
+            help="Input format (default: by the input's extension, else csv).",
+            case_sensitive=False,
+        ),
+    ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first bad row.")] = False,
 ) -> None:
-    """Estimate one profile per CSV row; columns named as the estimate options.
+    """Estimate one profile per row; columns (or keys) named as the estimate options.
 
     The output holds the input columns plus low, median, high, band, sources and warnings,
     in input order. Bad rows are reported on stderr with their line and left out; the run
@@ -660,7 +440,14 @@ def batch(
 
     try:
         target = None if output is None else Path(output)
-        bad = run_batch_files(load(), input_path, target, output_format.value, strict)
+        bad = run_batch_files(
+            load(),
+            input_path,
+            target,
+            None if output_format is None else output_format.value,
+            strict,
+            input_format=None if input_format is None else input_format.value,
+        )
     except MlsalError as error:
         fail(error)
     if bad:
@@ -679,37 +466,19 @@ def factors(
 
     Example: mlsal factors city
     """
-    from mlsal import listing
 
-    try:
-        catalog = load()
-        columns: tuple[str, ...]
-        if dimension is None:
-            data = listing.dimensions_data(catalog)
-            columns = listing.DIMENSION_COLUMNS
-        else:
-            from mlsal.compare import resolve_dimension
-
-            if dimension.strip().casefold() not in listing.DIMENSION_DESCRIPTIONS:
-                dimension = resolve_dimension(dimension)
-            data = listing.factor_values_data(catalog, dimension)
-            columns = listing.LEVEL_COLUMNS if dimension == "level" else listing.FACTOR_COLUMNS
-    except MlsalError as error:
-        fail(error)
-
-    def table() -> Any:
-        from mlsal.render import listing_tables
+    def compute() -> View:
+        from mlsal import listing
+        from mlsal.render import views
 
         if dimension is None:
-            return listing_tables.dimensions_table(data)
-        return listing_tables.factor_values_table(dimension, data)
+            return views.dimensions_view(listing.dimensions_data(load()))
+        from mlsal.compare import resolve_dimension
 
-    def csv_text() -> str:
-        from mlsal.render.csv_text import to_csv
+        named = resolve_dimension(dimension)
+        return views.factor_values_view(named, listing.factor_values_data(load(), named))
 
-        return to_csv(*listing.table_rows(columns, data))
-
-    emit(output_format, lambda: data, csv_text, table)
+    show(output_format, compute)
 
 
 @command
@@ -723,40 +492,16 @@ def sources(
 
     Example: mlsal sources s004 --format json
     """
-    from mlsal import listing
 
-    try:
-        catalog = load()
-        if source_id is None:
-            data: Any = listing.sources_data(catalog)
-        else:
-            data = listing.source_data(catalog, source_id)
-    except MlsalError as error:
-        fail(error)
-
-    def table() -> Any:
-        from mlsal.render import listing_tables
+    def compute() -> View:
+        from mlsal import listing
+        from mlsal.render import views
 
         if source_id is None:
-            return listing_tables.sources_table(data)
-        return listing_tables.source_facts_table(data)
+            return views.sources_view(listing.sources_data(load()))
+        return views.source_view(listing.source_data(load(), source_id))
 
-    def csv_text() -> str:
-        from mlsal.render.csv_text import to_csv
-
-        if source_id is None:
-            return to_csv(*listing.sources_rows(data))
-        return to_csv(*listing.facts_rows(data["facts"]))
-
-    emit(output_format, lambda: data, csv_text, table)
-
-
-def shown_path(path: Path) -> str:
-    """A path as the user would type it: relative to here when it is below here."""
-    import os
-
-    relative = os.path.relpath(path.resolve())
-    return str(path) if relative.startswith("..") else relative
+    show(output_format, compute)
 
 
 # `mlsal data validate`: a group of its own, so that more data commands can join it.
@@ -785,49 +530,15 @@ def validate(
 
     Exit code 1 if there is any problem. Example: mlsal data validate examples/team-data
     """
-    from mlsal.catalog import default_data_dir, load_catalog
 
-    directory = None if folder is None else Path(folder)
-    extra = list(Settings.data_dirs)
-    whole = (
-        directory is not None
-        and "\0" not in str(directory)
-        and (directory / "dimensions.toml").is_file()
-    )
-    if directory is not None and not whole:
-        extra.append(directory)
-    shipped = directory if directory is not None and whole else default_data_dir()
-    try:
-        catalog = load_catalog(extra, shipped_dir=shipped, use_cache=False)
-    except MlsalError as error:
-        fail(error)
-    checked = [shown_path(shipped), *(shown_path(d) for d in extra)]
-    report = {
-        "ok": True,
-        "directories": checked,
-        "sources": len(catalog.sources),
-        "facts": len(catalog.facts),
-        "values": sum(len(values) for values in catalog.values.values()),
-    }
-    if output_format is OutputFormat.json:
-        from mlsal.render.json_text import to_json
+    def compute() -> View:
+        from mlsal.loader import validation_report
+        from mlsal.render.views import validation_view
 
-        typer.echo(to_json(report))
-    elif output_format is OutputFormat.csv:
-        from mlsal.render.csv_text import to_csv
+        given = None if folder is None else Path(folder)
+        return validation_view(validation_report(given, Settings.data_dirs))
 
-        typer.echo(
-            to_csv(
-                ("ok", "sources", "facts", "values", "directories"),
-                [[True, report["sources"], report["facts"], report["values"], checked]],
-            ),
-            nl=False,
-        )
-    else:
-        typer.echo(
-            f"ok: {report['sources']} sources, {report['facts']} facts and "
-            f"{report['values']} values in {', '.join(checked)}: no problem found"
-        )
+    show(output_format, compute)
 
 
 def main() -> None:

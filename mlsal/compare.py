@@ -6,26 +6,15 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from mlsal.catalog import Catalog
+from mlsal.dimensions import BY_DIMENSION, DIMENSION_NAMES, INPUTS
 from mlsal.engine import estimate
 from mlsal.errors import UsageError
 from mlsal.names import did_you_mean, nearest
-from mlsal.profile import DEFAULT_ROLE, Profile, resolve_profile
+from mlsal.profile import Profile, resolve_profile
 from mlsal.result import Estimate
 
 # Dimensions a comparison can run over, and the profile field each sets.
-COMPARABLE = {
-    "company": "company",
-    "city": "city",
-    "state": "state",
-    "country": "country",
-    "industry": "industry",
-    "education": "education",
-    "level": "level",
-    "role": "role",
-    "company_size": "company_size",
-    "certification": "certifications",
-    "skill": "skills",
-}
+COMPARABLE = {i.dimension: i.field for i in INPUTS if i.dimension}
 SORT_KEYS = ("median", "low", "high", "label")
 
 
@@ -57,26 +46,6 @@ class Row:
         )
         return [] if factor is None else [(v.source, v.value) for v in factor.views]
 
-    def to_dict(self, dimension: str) -> dict[str, Any]:
-        data = self.estimate.to_dict()
-        if not self.has_figure:
-            data.update(low=None, median=None, high=None)
-        return {
-            "label": self.label,
-            "value": self.value,
-            "status": self.status,
-            "reason": self.reason,
-            "median_change": None
-            if self.median_change is None
-            else self.estimate.in_currency(self.median_change),
-            "median_change_percent": self.median_change_percent,
-            "source_values": [
-                {"source": source, "value": round(value, 4)}
-                for source, value in self.source_values(dimension)
-            ],
-            **data,
-        }
-
 
 @dataclass
 class Comparison:
@@ -84,35 +53,16 @@ class Comparison:
     rows: list[Row]
     warnings: list[str]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "dimension": self.dimension,
-            "rows": [row.to_dict(self.dimension) for row in self.rows],
-            "warnings": self.warnings,
-        }
+
+class AmbiguousValues(UsageError):
+    """Values that name values of more than one dimension: the caller must name one."""
 
 
 def resolve_dimension(text: str) -> str:
     """A dimension name as people type it: 'cities', 'company-size', 'Level'."""
     wanted = text.strip().casefold().replace("-", "_").replace(" ", "_")
-    plurals = {
-        "cities": "city",
-        "states": "state",
-        "countries": "country",
-        "industries": "industry",
-        "companies": "company",
-        "company_sizes": "company_size",
-        "sizes": "company_size",
-        "levels": "level",
-        "roles": "role",
-        "educations": "education",
-        "certifications": "certification",
-        "certs": "certification",
-        "cert": "certification",
-        "skills": "skill",
-    }
-    dimension = plurals.get(wanted, wanted)
-    if dimension in COMPARABLE:
+    dimension = DIMENSION_NAMES.get(wanted)
+    if dimension is not None:
         return dimension
     hint = (
         did_you_mean(nearest(text, list(COMPARABLE))) or f"; choose one of {', '.join(COMPARABLE)}"
@@ -139,7 +89,7 @@ def infer_dimension(catalog: Catalog, values: list[str]) -> str:
     if not common:
         raise UsageError(f"the values are of different kinds ({described}); compare one kind")
     choices = ", ".join(sorted(common))
-    raise UsageError(f"the values are ambiguous ({described}); say which with --by ({choices})")
+    raise AmbiguousValues(f"the values are ambiguous ({described}); name the dimension: {choices}")
 
 
 def compare(
@@ -154,14 +104,13 @@ def compare(
     dimension = resolve_dimension(by) if by is not None else infer_dimension(catalog, values)
     field = COMPARABLE[dimension]
     warnings: list[str] = []
-    unset = (
-        DEFAULT_ROLE if field == "role" else () if field in ("skills", "certifications") else None
-    )
+    unset = Profile.__dataclass_fields__[field].default
     if getattr(profile, field) != unset:
-        warnings.append(f"--{field.replace('_', '-')} is replaced by each compared {dimension}")
+        spoken = dimension.replace("_", " ")
+        warnings.append(f"the {spoken} given is replaced by each compared {spoken}")
     if dimension == "level" and profile.years is not None:
         profile = replace(profile, years=None)
-        warnings.append("--years is left out when levels are compared")
+        warnings.append("the years of experience given are left out when levels are compared")
     rows: list[Row] = []
     seen: set[str] = set()
     for text in values:
@@ -169,7 +118,7 @@ def compare(
         if key in seen:
             continue
         seen.add(key)
-        setting: Any = (key,) if field in ("certifications", "skills") else key
+        setting: Any = (key,) if BY_DIMENSION[dimension].is_list else key
         resolved = resolve_profile(replace(profile, **{field: setting}), catalog)
         result = estimate(catalog, resolved)
         rows.append(_row(catalog, dimension, key, result))

@@ -10,12 +10,14 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
 from mlsal.aging import aging_factor, check_as_of, figure_year, price_index
 from mlsal.catalog import Catalog
+from mlsal.dimensions import LIST_FIELDS, NAMED_FIELDS
 from mlsal.distribution import center_of_figure, quantile, spread_of_figure
 from mlsal.errors import UsageError
-from mlsal.profile import DEFAULT_ROLE, LIST_FIELDS, NAMED_FIELDS, Profile, years_text
+from mlsal.profile import DEFAULT_ROLE, Profile, years_text
 from mlsal.result import (
     Band,
     Conversion,
@@ -683,8 +685,9 @@ def statements_for(catalog: Catalog, dimension: str, value: str) -> list[Fact]:
     return [f for f in catalog.facts_for(dimension, value) if f.figure == "statement"]
 
 
-def estimate(catalog: Catalog, profile: Profile) -> Estimate:
-    """The estimate for a resolved profile (see mlsal.profile.resolve_profile)."""
+def estimate(catalog: Catalog, profile: Profile, real: bool = False) -> Estimate:
+    """The estimate for a resolved profile (see mlsal.profile.resolve_profile); `real` asks
+    for what the pay buys at US-average prices too, and warns when no price parity applies."""
     warnings: list[str] = []
     notes: list[str] = []
     level = profile.level
@@ -745,6 +748,9 @@ def estimate(catalog: Catalog, profile: Profile) -> Estimate:
             f"{conversion.currency} at {conversion.rate:g} per US dollar, the rate of "
             f"{conversion.year}: the latest year {conversion.source}'s records state one"
         )
+    power = purchasing_power(catalog, profile.city, low, median, high)
+    if real and power is None:
+        warnings.append(_no_price_parity(catalog, profile.city))
     return Estimate(
         profile=resolved,
         low=round(low),
@@ -770,8 +776,41 @@ def estimate(catalog: Catalog, profile: Profile) -> Estimate:
         labels=profile_labels(catalog, resolved),
         as_of=as_of,
         references=occupation_references(catalog, profile.role, as_of),
-        purchasing_power=purchasing_power(catalog, profile.city, low, median, high),
+        purchasing_power=power,
         conversion=conversion,
+    )
+
+
+# What a batch row's output holds: low, median, high, band, sources, warnings.
+Outputs = tuple[int, int, int, float, tuple[str, ...], tuple[str, ...]]
+
+
+def outputs_key(catalog: Catalog, profile: Profile) -> tuple[Any, ...]:
+    """What an estimate of a resolved profile depends on: its inputs, with years only through
+    the level they map to (and as typed when a level is given too, for the warning)."""
+    years: float | None = profile.years
+    if profile.years is not None and profile.level is None:
+        years = None
+        level: str | None = level_for_years(catalog, profile.years)
+    else:
+        level = profile.level
+    return (level, years, *(getattr(profile, name) for name in KEYED_FIELDS))
+
+
+KEYED_FIELDS = tuple(
+    name for name in Profile.__dataclass_fields__ if name not in ("years", "level")
+)
+
+
+def estimate_outputs(catalog: Catalog, profile: Profile) -> Outputs:
+    result = estimate(catalog, profile)
+    return (
+        result.low,
+        result.median,
+        result.high,
+        result.band_share,
+        tuple(s.id for s in result.sources),
+        tuple(result.warnings),
     )
 
 
@@ -868,6 +907,15 @@ def purchasing_power(
         low=round(low / (parity / 100)),
         median=round(median / (parity / 100)),
         high=round(high / (parity / 100)),
+    )
+
+
+def _no_price_parity(catalog: Catalog, city: str | None) -> str:
+    if city is None:
+        return "real pay needs a US city: without one, the figures are at US-average prices already"
+    return (
+        f"no price parity for {catalog.label('city', city)}: BEA's price parities cover US "
+        "metro areas only"
     )
 
 

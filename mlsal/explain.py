@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
 
 from mlsal.distribution import z_score
 from mlsal.result import Estimate, Factor, SourceView
@@ -27,9 +26,6 @@ class Step:
     value: str  # the step's outcome: dollars or a multiplier
     lines: list[str] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _dollars(amount: float) -> str:

@@ -6,35 +6,10 @@ import dataclasses
 from typing import Any
 
 from mlsal.catalog import Catalog
+from mlsal.dimensions import INPUTS
 from mlsal.errors import UsageError
 from mlsal.names import did_you_mean, nearest
 from mlsal.schema import CENTRAL_FIGURES, Fact, Source
-
-FACT_COLUMNS = (
-    "source",
-    "id",
-    "dimension",
-    "value",
-    "figure",
-    "amount",
-    "low",
-    "high",
-    "p10",
-    "p25",
-    "p50",
-    "p75",
-    "p90",
-    "n",
-    "years_low",
-    "years_high",
-    "basis",
-    "year",
-    "reference",
-    "quote",
-    "context",
-    "note",
-)
-SOURCE_COLUMNS = ("id", "kind", "title", "year", "document", "facts", "citation")
 
 
 def fact_data(fact: Fact) -> dict[str, Any]:
@@ -74,35 +49,11 @@ def source_data(catalog: Catalog, source_id: str) -> dict[str, Any]:
     return source_entry(catalog, source)
 
 
-def sources_rows(data: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[list[Any]]]:
-    # The CSV's "facts" column is the count; the entry's "facts" is the list itself.
-    return table_rows(SOURCE_COLUMNS, [{**entry, "facts": entry["fact_count"]} for entry in data])
-
-
-def facts_rows(facts: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[list[Any]]]:
-    rows = []
-    for fact in facts:
-        row = [fact.get(column) for column in FACT_COLUMNS]
-        if fact.get("values"):
-            row[FACT_COLUMNS.index("value")] = fact["values"]
-        rows.append(row)
-    return FACT_COLUMNS, rows
-
-
 # ---------------------------------------------------------------------------------------
 # `mlsal factors`: the dimensions and what each value does to an estimate
 
 DIMENSION_DESCRIPTIONS = {
-    "level": "career level; sets the baseline band (years map to a level)",
-    "role": "job role, relative to Machine Learning Engineer",
-    "city": "city, relative to the same source's US figure",
-    "country": "country, relative to the same source's US figure",
-    "industry": "industry, relative to the same source's typical ML engineer pay",
-    "education": "highest degree, relative to the same source's typical ML engineer pay",
-    "company": "employer, relative to the same source's typical ML engineer pay",
-    "company_size": "company size, relative to the same source's typical ML engineer pay",
-    "certification": "certification held; the strongest one applies",
-    "skill": "specialisation; the strongest one applies",
+    i.dimension: i.description for i in INPUTS if i.dimension and i.description
 }
 
 
@@ -154,13 +105,15 @@ def factor_values_data(catalog: Catalog, dimension: str) -> list[dict[str, Any]]
     for value in catalog.values[dimension]:
         factor = make_factor(catalog, dimension, value.key)
         statements = [f for f in catalog.facts_for(dimension, value.key) if f.figure == "statement"]
-        described = factor.to_dict()
+        rounded = {"multiplier": factor.multiplier, "raw_multiplier": factor.raw_multiplier}
         rows.append(
             {
                 "key": value.key,
                 "label": value.label,
                 "aliases": value.aliases,
-                **{k: described[k] for k in ("status", "multiplier", "raw_multiplier", "sources")},
+                "status": factor.status,
+                **{k: None if v is None else round(v, 4) for k, v in rounded.items()},
+                "sources": sorted({v.source for v in factor.views}),
                 "source_values": {v.source: round(v.value, 4) for v in factor.views},
                 "records": sum(v.records for v in factor.views),
                 "references": {v.source: _reference_text(catalog, v) for v in factor.views},
@@ -189,35 +142,3 @@ def _level_sources(catalog: Catalog, level: str) -> list[Fact]:
     from mlsal.engine import level_facts
 
     return [f for f in level_facts(catalog, level) if f.figure in CENTRAL_FIGURES]
-
-
-FACTOR_COLUMNS = (
-    "key",
-    "label",
-    "status",
-    "multiplier",
-    "raw_multiplier",
-    "sources",
-    "records",
-    "flags",
-    "aliases",
-)
-LEVEL_COLUMNS = (
-    "key",
-    "label",
-    "status",
-    "median",
-    "combined_median",
-    "pooled",
-    "years_from",
-    "years_below",
-    "sources",
-    "aliases",
-)
-DIMENSION_COLUMNS = ("dimension", "description", "values", "with_figure")
-
-
-def table_rows(
-    columns: tuple[str, ...], data: list[dict[str, Any]]
-) -> tuple[tuple[str, ...], list[list[Any]]]:
-    return columns, [[entry.get(column) for column in columns] for entry in data]

@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import stat
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mlsal.catalog import VALUE_LIST_OF, Catalog
+from mlsal.dimensions import INPUTS
 from mlsal.errors import DataError
 from mlsal.names import normalize
 from mlsal.record import Record
@@ -28,44 +29,11 @@ from mlsal.schema import (
     Problems,
     Source,
 )
-from mlsal.validation import validate
 
 MAX_TOML_BYTES = 20_000_000  # a data file larger than this is no data file of mlsal's
 MAX_DOCUMENT_BYTES = 50_000_000  # nor a document larger than this (the largest ships 5 MB)
 # What every estimate uses, whatever its profile: a data directory cannot rescale them.
 SHARED_SERIES = frozenset({"price_index", "price_parity", "currency", "occupation", "level_years"})
-
-# The dimension each list in dimensions.toml names (companies have their own file).
-DIMENSION_LISTS = {
-    "levels": "level",
-    "roles": "role",
-    "countries": "country",
-    "cities": "city",
-    "industries": "industry",
-    "educations": "education",
-    "company_sizes": "company_size",
-    "skills": "skill",
-    "certifications": "certification",
-}
-
-
-# The lists of dimensions.toml (companies have their own file). Needed only to validate that
-# file, so it is defined here rather than in mlsal.schema, which every run imports.
-@dataclass(init=False, eq=False, repr=False)
-class Dimensions(Record):
-    __pydantic_config__ = STRICT
-    levels: list[DimensionValue]
-    roles: list[DimensionValue]
-    countries: list[DimensionValue]
-    cities: list[DimensionValue]
-    industries: list[DimensionValue]
-    educations: list[DimensionValue]
-    company_sizes: list[DimensionValue]
-    skills: list[DimensionValue]
-    certifications: list[DimensionValue]
-
-    def problems(self) -> Problems:
-        return []  # each value is checked on its own
 
 
 # The lists of places.toml: a city for every US metro area and every state (derive/oews.py).
@@ -77,6 +45,75 @@ class Places(Record):
 
     def problems(self) -> Problems:
         return []
+
+
+# The lists of dimensions.toml, and the dimension each names (companies and states have files
+# of their own).
+DIMENSION_LISTS = {
+    i.plural: i.dimension for i in INPUTS if i.plural and i.dimension and i.listed_in == "hand"
+}
+
+
+def default_data_dir() -> Path:
+    """The data shipped with mlsal: inside the installed package, or beside it in a checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "data"
+    return packaged if packaged.is_dir() else here.parent / "data"
+
+
+def load_catalog(
+    data_dirs: Iterable[Path] | None = None,
+    shipped_dir: Path | None = None,
+    use_cache: bool = True,
+) -> Catalog:
+    """The shipped data (or shipped_dir in its place) and any further directories, checked.
+
+    A catalog checked once is kept in a cache keyed by a hash of every data file, so later
+    runs skip parsing and validation; any change to any file makes a new one.
+    """
+    from mlsal import cache
+
+    directories = [shipped_dir or default_data_dir(), *(data_dirs or [])]
+    fingerprint = cache.fingerprint(directories) if use_cache else None
+    if fingerprint is not None:
+        cached = cache.read(fingerprint)
+        if cached is not None:
+            return cached
+    catalog = load_directories(directories)
+    if fingerprint is not None:
+        cache.write(fingerprint, catalog)
+    return catalog
+
+
+def validation_report(directory: Path | None, data_dirs: Iterable[Path] = ()) -> dict[str, Any]:
+    """Check a data directory afresh, without the cache; raises DataError listing every problem.
+
+    `directory` is either a whole data directory (one with dimensions.toml), checked alone, or
+    a directory of further sources, checked with the shipped data (None: the shipped data).
+    """
+    extra = list(data_dirs)
+    whole = (
+        directory is not None
+        and "\0" not in str(directory)
+        and (directory / "dimensions.toml").is_file()
+    )
+    if directory is not None and not whole:
+        extra.append(directory)
+    shipped = directory if directory is not None and whole else default_data_dir()
+    catalog = load_catalog(extra, shipped_dir=shipped, use_cache=False)
+    return {
+        "ok": True,
+        "directories": [_shown_path(shipped), *(_shown_path(d) for d in extra)],
+        "sources": len(catalog.sources),
+        "facts": len(catalog.facts),
+        "values": sum(len(values) for values in catalog.values.values()),
+    }
+
+
+def _shown_path(path: Path) -> str:
+    """A path as the user would type it: relative to here when it is below here."""
+    relative = os.path.relpath(path.resolve())
+    return str(path) if relative.startswith("..") else relative
 
 
 def load_directories(directories: list[Path]) -> Catalog:
@@ -125,6 +162,8 @@ class _Loader:
         return None
 
     def validate(self, model: type[Any], raw: Any, file: str, entry: str) -> Any:
+        from mlsal.validation import validate  # pydantic: only when data is read afresh
+
         return validate(
             model, raw, lambda where, message: self.problem(file, entry, f"{where}: {message}")
         )
@@ -168,8 +207,12 @@ class _Loader:
     def validated(self, path: Path, key: str, model: type[Any]) -> Iterator[tuple[str, Any]]:
         """(entry name, valid object) for each [[key]] entry of a file; problems reported."""
         raw = self.read_toml(path)
-        if raw is None:
-            return
+        if raw is not None:
+            yield from self.validated_entries(raw, path, key, model)
+
+    def validated_entries(
+        self, raw: dict[str, Any], path: Path, key: str, model: type[Any]
+    ) -> Iterator[tuple[str, Any]]:
         for index, entry in enumerate(_entries(raw, key, path, self)):
             name = _entry_name(key, index, entry)
             item = self.validate(model, entry, str(path), name)
@@ -253,11 +296,8 @@ class _Loader:
         path = directory / "dimensions.toml"
         raw = self.read_toml(path)
         if raw is not None:
-            dimensions = self.validate(Dimensions, raw, str(path), "(file)")
-            if dimensions is not None:
-                self.values = {
-                    DIMENSION_LISTS[name]: getattr(dimensions, name) for name in DIMENSION_LISTS
-                }
+            self.values = self.dimension_lists(raw, path)
+            if self.values is not None:
                 self.values["company"] = self.load_companies(directory / "companies.toml")
                 employers = directory / "employers.toml"
                 if employers.exists():
@@ -270,6 +310,28 @@ class _Loader:
         path = directory / "excluded.toml"
         if path.exists():
             self.excluded += [item for _, item in self.validated(path, "excluded", Excluded)]
+
+    def dimension_lists(
+        self, raw: dict[str, Any], path: Path
+    ) -> dict[str, list[DimensionValue]] | None:
+        """The values of each list in dimensions.toml, or None if any list is missing."""
+        for name in raw:
+            if name not in DIMENSION_LISTS:
+                self.problem(
+                    str(path),
+                    "(file)",
+                    f"unknown list '{name}'; known: {', '.join(DIMENSION_LISTS)}",
+                )
+        if any(name not in raw for name in DIMENSION_LISTS):
+            missing = [name for name in DIMENSION_LISTS if name not in raw]
+            self.problem(str(path), "(file)", f"no [[{missing[0]}]] entries")
+            return None
+        return {
+            dimension: [
+                value for _, value in self.validated_entries(raw, path, name, DimensionValue)
+            ]
+            for name, dimension in DIMENSION_LISTS.items()
+        }
 
     def load_places(self, path: Path) -> None:
         """Metro areas and states (derive/oews.py)."""
@@ -326,7 +388,6 @@ class _Loader:
             values=self.values,
             method=self.method,
             excluded=self.excluded,
-            documents=self.documents,
         )
 
     def check_values(self) -> None:

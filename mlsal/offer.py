@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
 from mlsal.catalog import Catalog
 from mlsal.distribution import percentile_of
 from mlsal.errors import UsageError
+from mlsal.profile import Profile
 from mlsal.result import Estimate
 
 AMOUNT = re.compile(r"^(\d+(?:,\d{3})*(?:\.\d+)?|\d*\.\d+)([km])?$", re.IGNORECASE)
@@ -58,19 +58,6 @@ class OfferAssessment:
     confidence_reasons: list[str]
     estimate: Estimate
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "offer": self.estimate.in_currency(self.offer),
-            "currency": self.estimate.currency,
-            "percentile": round(self.percentile, 1),
-            "verdict": self.verdict,
-            "gap": self.estimate.in_currency(self.gap),
-            "gap_percent": round(self.gap_percent, 1),
-            "confidence": self.confidence,
-            "confidence_reasons": self.confidence_reasons,
-            "estimate": self.estimate.to_dict(),
-        }
-
 
 LEVELS = ("low", "medium", "high")
 
@@ -104,6 +91,18 @@ def confidence(catalog: Catalog, estimate: Estimate) -> tuple[str, list[str]]:
         ):
             cap("medium", f"{name} rests on articles alone")
     return level, reasons
+
+
+def in_offer_currency(profile: Profile, currency: str | None) -> Profile:
+    """The profile, shown in the currency the offer is in (which the profile may also name)."""
+    if currency is None:
+        return profile
+    if profile.currency is not None and profile.currency.strip().upper() != currency:
+        raise UsageError(
+            f"the offer is in {currency} but the currency {profile.currency} was asked for; "
+            "give one currency"
+        )
+    return replace(profile, currency=currency)
 
 
 def offer_in_dollars(estimate: Estimate, amount: float) -> int:

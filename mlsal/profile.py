@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from mlsal.aging import check_as_of
 from mlsal.catalog import Catalog
+from mlsal.dimensions import BY_FIELD, INPUT_NAMES, LIST_FIELDS, NAMED_FIELDS
 from mlsal.errors import UsageError
 from mlsal.names import did_you_mean, nearest
 from mlsal.record import Record
 
 MAX_YEARS = 60
 DEFAULT_ROLE = "ml-engineer"
-
-# Profile fields that name a value of a catalog dimension, with that dimension.
-NAMED_FIELDS = {
-    "level": "level",
-    "city": "city",
-    "state": "state",
-    "country": "country",
-    "industry": "industry",
-    "education": "education",
-    "company": "company",
-    "company_size": "company_size",
-    "role": "role",
-}
-LIST_FIELDS = {"skills": "skill", "certifications": "certification"}
 
 
 @dataclass(frozen=True, init=False, eq=False, repr=False)
@@ -49,12 +37,79 @@ class Profile(Record):
     # A US city the data does not know, given with its state: the state's figure stands in.
     unmatched_city: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        del data["unmatched_city"]  # said in the warnings; not an input
-        data["skills"] = list(self.skills)
-        data["certifications"] = list(self.certifications)
-        return data
+
+# ---------------------------------------------------------------------------------------
+# From what was typed (CLI options, a CSV row, a mapping or keywords) to a Profile
+
+
+def make_profile(
+    inputs: Mapping[str, Any] | Profile | None = None,
+    *,
+    ignore_unknown: bool = False,
+    **more: Any,
+) -> Profile:
+    """A Profile from a mapping and/or keywords, named as fields, options or CSV headers
+    ('company-size', 'cert'); empty values count as not given; lists split at ',' and ';'."""
+    if isinstance(inputs, Profile):
+        if more:
+            raise UsageError("give either a Profile or keyword inputs, not both")
+        return inputs
+    given = {**dict(inputs or {}), **more}
+    fields: dict[str, Any] = {}
+    for name, value in given.items():
+        field = INPUT_NAMES.get(str(name).strip().casefold())
+        if field is None:
+            if ignore_unknown:
+                continue
+            hint = did_you_mean(nearest(str(name), list(INPUT_NAMES)))
+            raise UsageError(f"unknown input '{name}'{hint}")
+        kind = BY_FIELD[field].kind
+        if _missing(value) or (kind == "names" and not _items(value)):
+            continue
+        if kind in ("number", "year"):
+            fields[field] = _number(field, value, whole=kind == "year")
+        elif kind == "names":
+            fields[field] = _items(value)
+        else:
+            fields[field] = str(value).strip()
+    return Profile(**fields)
+
+
+def _missing(value: Any) -> bool:
+    """None, an empty cell, or a float NaN (what pandas puts in empty cells)."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _number(name: str, value: Any, whole: bool) -> Any:
+    spoken = BY_FIELD[name].option.removeprefix("--").replace("-", " ")
+    try:
+        number = float(str(value).strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"{spoken} must be a number, got '{value}'") from None
+    if whole:
+        if not number.is_integer():
+            raise UsageError(f"{spoken} must be a whole year, got '{value}'")
+        return int(number)
+    return number
+
+
+def _items(value: Any) -> tuple[str, ...]:
+    parts = [value] if isinstance(value, str) else list(value)
+    return tuple(
+        piece.strip()
+        for part in parts
+        if not _missing(part)
+        for piece in str(part).replace(";", ",").split(",")
+        if piece.strip()
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# From names to catalog keys
 
 
 def years_text(years: float) -> str:
@@ -93,12 +148,10 @@ def resolve_profile(profile: Profile, catalog: Catalog) -> Profile:
         changes["currency"] = resolve_currency(catalog, str(profile.currency))
     for field_name, dimension in LIST_FIELDS.items():
         keys: list[str] = []
-        for text in getattr(profile, field_name):
-            for part in str(text).split(","):
-                if part.strip():
-                    key = catalog.resolve(dimension, part.strip())
-                    if key not in keys:
-                        keys.append(key)
+        for text in _items(getattr(profile, field_name)):
+            key = catalog.resolve(dimension, text)
+            if key not in keys:
+                keys.append(key)
         changes[field_name] = tuple(keys)
     city, state, country = changes.get("city"), changes.get("state"), changes.get("country")
     if state is not None:

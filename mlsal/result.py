@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from mlsal.profile import Profile
 from mlsal.record import Record
@@ -66,23 +66,6 @@ class Factor(Record):
     def applied(self) -> bool:
         return self.status == "applied"
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "dimension": self.dimension,
-            "value": self.value,
-            "label": self.label,
-            "status": self.status,
-            "multiplier": None if self.multiplier is None else round(self.multiplier, 4),
-            "raw_multiplier": (
-                None if self.raw_multiplier is None else round(self.raw_multiplier, 4)
-            ),
-            "sigma_between": round(self.sigma_between, 4),
-            "sources": sorted({v.source for v in self.views}),
-            "evidence": [_view_dict(v, dollars=False) for v in self.views],
-            "reason": self.reason,
-            "place_adjusted": self.place_adjusted,
-        }
-
 
 @dataclass(init=False, eq=False, repr=False)
 class OccupationReference(Record):
@@ -122,17 +105,6 @@ class Conversion(Record):
     fact: str
     quote: str
     records: int  # how many records state this rate
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "currency": self.currency,
-            "rate": self.rate,
-            "year": self.year,
-            "source": self.source,
-            "fact": self.fact,
-            "quote": self.quote,
-            "records": self.records,
-        }
 
 
 BASIS_TEXT = {
@@ -196,91 +168,3 @@ class Estimate(Record):
     def in_currency(self, amount: float) -> int:
         """A US-dollar amount in the currency asked for (dollars if none was)."""
         return round(amount if self.conversion is None else amount * self.conversion.rate)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON contract of `mlsal estimate --format json` and of the Python API."""
-        return {
-            "low": self.in_currency(self.low),
-            "median": self.in_currency(self.median),
-            "high": self.in_currency(self.high),
-            "band": self.band_share,
-            "percentiles": {"low": self.low_percentile, "high": self.high_percentile},
-            "basis": self.basis,
-            "basis_share": round(self.basis_share, 3),
-            "basis_by_source": dict(self.basis_by_source),
-            "currency": self.currency,
-            "exchange_rate": None
-            if self.conversion is None
-            else {
-                **self.conversion.to_dict(),
-                "usd": {"low": self.low, "median": self.median, "high": self.high},
-            },
-            "period": "year",
-            "as_of": self.as_of,
-            "inputs": self.profile.to_dict(),
-            "baseline": {
-                "label": self.band.label,
-                "level": self.band.level,
-                "median": round(self.band.ordered_median),
-                "combined_median": round(self.band.median),
-                "sigma_within": round(self.band.sigma_within, 4),
-                "sigma_between": round(self.band.sigma_between, 4),
-                "sources": [_view_dict(v, dollars=True) for v in self.band.views],
-                "notes": list(self.band.notes),
-            },
-            "factors": [f.to_dict() for f in self.factors],
-            "sigma": round(self.sigma, 4),
-            "sources": [
-                {
-                    "id": s.id,
-                    "title": s.title,
-                    "kind": s.kind,
-                    "document": s.document,
-                    "citation": s.citation,
-                }
-                for s in self.sources
-            ],
-            "references": [
-                {
-                    "soc": r.soc,
-                    "occupation": r.occupation,
-                    "source": r.source,
-                    "period": r.period,
-                    "aging": round(r.aging, 4),
-                    "figures": r.figures,
-                    "facts": list(r.facts),
-                    "note": "closest official occupation: a proxy, not ML engineers' pay",
-                }
-                for r in self.references
-            ],
-            "real": None
-            if self.purchasing_power is None
-            else {
-                "city": self.purchasing_power.city,
-                "metro": self.purchasing_power.metro,
-                "price_parity": self.purchasing_power.price_parity,
-                "source": self.purchasing_power.source,
-                "fact": self.purchasing_power.fact,
-                "low": self.purchasing_power.low,
-                "median": self.purchasing_power.median,
-                "high": self.purchasing_power.high,
-            },
-            "warnings": list(self.warnings),
-            "notes": list(self.notes),
-            "caveats": list(self.caveats),
-            "flags": list(self.flags),
-        }
-
-
-def _view_dict(view: SourceView, dollars: bool) -> dict[str, Any]:
-    return {
-        "source": view.source,
-        "value": round(view.value) if dollars else round(view.value, 4),
-        "weight": round(view.weight, 3),
-        "spread": None if view.spread is None else round(view.spread, 4),
-        "records": view.records,
-        "figures": [
-            {"fact": f.fact, "quote": f.quote, "detail": f.detail, "selection": f.selection}
-            for f in view.figures
-        ],
-    }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 
 from mlsal.catalog import Catalog
 from mlsal.engine import estimate
@@ -34,31 +33,6 @@ class Trajectory:
             if not seen or seen[-1][0] != point.level:
                 seen.append((point.level, point.years))
         return seen
-
-    def to_dict(self) -> dict[str, Any]:
-        first = self.points[0].estimate
-        return {
-            "as_of": first.as_of,
-            "band": first.band_share,
-            "basis": first.basis,
-            "currency": first.currency,
-            "exchange_rate": None if first.conversion is None else first.conversion.to_dict(),
-            "points": [
-                {
-                    "years": p.years,
-                    "level": p.level,
-                    "low": p.estimate.in_currency(p.estimate.low),
-                    "median": p.estimate.in_currency(p.estimate.median),
-                    "high": p.estimate.in_currency(p.estimate.high),
-                }
-                for p in self.points
-            ],
-            "level_boundaries": [
-                {"level": level, "from_years": years} for level, years in self.boundaries()
-            ],
-            "sources": sorted({s.id for p in self.points for s in p.estimate.sources}),
-            "warnings": self.warnings,
-        }
 
 
 def trajectory(catalog: Catalog, profile: Profile, to_years: int) -> Trajectory:

@@ -65,7 +65,7 @@ def test_levels_compare_in_order(run: Run) -> None:
     ("values", "message"),
     [
         (["amazon", "sf"], "'amazon' is a company; 'sf' is a city"),
-        (["ms"], "'ms' is a company or state or education"),
+        (["ms"], "'ms' is a state or education or company"),
         (["amazn", "apple"], "did you mean 'Amazon'?"),
     ],
 )

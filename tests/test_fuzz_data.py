@@ -27,6 +27,7 @@ from mlsal.engine import estimate
 from mlsal.errors import DataError, UsageError
 from mlsal.loader import load_directories
 from mlsal.profile import Profile, resolve_profile
+from mlsal.render.json_data import estimate_data
 
 from conftest import REPO
 
@@ -169,4 +170,4 @@ def test_a_mutated_data_directory_loads_or_is_refused(
             except UsageError:
                 continue
             assert result.low <= result.median <= result.high
-            json.dumps(result.to_dict())
+            json.dumps(estimate_data(result))

@@ -102,7 +102,7 @@ def test_a_cache_that_cannot_be_written_leaves_no_temporary_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from mlsal import cache
-    from mlsal.catalog import load_catalog
+    from mlsal.loader import load_catalog
 
     monkeypatch.setenv("MLSAL_CACHE_DIR", str(tmp_path))
 
@@ -429,7 +429,7 @@ def test_an_edit_that_keeps_size_and_time_misses_the_cache(
 ) -> None:
     import shutil
 
-    from mlsal.catalog import default_data_dir, load_catalog
+    from mlsal.loader import default_data_dir, load_catalog
 
     monkeypatch.setenv("MLSAL_CACHE_DIR", str(tmp_path / "cache"))
     data = tmp_path / "data"

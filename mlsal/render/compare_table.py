@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mlsal.compare import COMPARABLE, Comparison, Row
-from mlsal.render.table import (
+from mlsal.render.kit import (
     caveats_text,
     cite,
     dollars,

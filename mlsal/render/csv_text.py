@@ -8,25 +8,15 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from mlsal.compare import Comparison
+from mlsal.dimensions import JOB_FIELDS
 from mlsal.explain import Step
 from mlsal.offer import OfferAssessment
 from mlsal.render.cells import safe_cell
+from mlsal.render.json_data import profile_data, trajectory_points
 from mlsal.result import Estimate
+from mlsal.trajectory import Trajectory
 
-PROFILE_COLUMNS = (
-    "years",
-    "level",
-    "role",
-    "city",
-    "state",
-    "country",
-    "industry",
-    "education",
-    "company",
-    "company_size",
-    "skills",
-    "certifications",
-)
+PROFILE_COLUMNS = JOB_FIELDS
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -62,7 +52,7 @@ ESTIMATE_COLUMNS = (
 
 
 def estimate_row(estimate: Estimate) -> list[Any]:
-    profile = estimate.profile.to_dict()
+    profile = profile_data(estimate.profile)
     factors = [
         f"{f.dimension}={f.value}:{f.multiplier:.4f}"
         for f in estimate.applied_factors
@@ -158,3 +148,87 @@ def offer_csv(assessment: OfferAssessment) -> str:
         *estimate_row(assessment.estimate),
     ]
     return to_csv(header, [row])
+
+
+TRAJECTORY_COLUMNS = ("years", "level", "low", "median", "high")
+
+
+def trajectory_csv(curve: Trajectory) -> str:
+    points = trajectory_points(curve)
+    return to_csv(TRAJECTORY_COLUMNS, ([p[c] for c in TRAJECTORY_COLUMNS] for p in points))
+
+
+# `mlsal sources` and `mlsal factors`
+
+FACT_COLUMNS = (
+    "source",
+    "id",
+    "dimension",
+    "value",
+    "figure",
+    "amount",
+    "low",
+    "high",
+    "p10",
+    "p25",
+    "p50",
+    "p75",
+    "p90",
+    "n",
+    "years_low",
+    "years_high",
+    "basis",
+    "year",
+    "reference",
+    "quote",
+    "context",
+    "note",
+)
+SOURCE_COLUMNS = ("id", "kind", "title", "year", "document", "facts", "citation")
+
+
+FACTOR_COLUMNS = (
+    "key",
+    "label",
+    "status",
+    "multiplier",
+    "raw_multiplier",
+    "sources",
+    "records",
+    "flags",
+    "aliases",
+)
+LEVEL_COLUMNS = (
+    "key",
+    "label",
+    "status",
+    "median",
+    "combined_median",
+    "pooled",
+    "years_from",
+    "years_below",
+    "sources",
+    "aliases",
+)
+DIMENSION_COLUMNS = ("dimension", "description", "values", "with_figure")
+
+
+def table_rows(
+    columns: tuple[str, ...], data: list[dict[str, Any]]
+) -> tuple[tuple[str, ...], list[list[Any]]]:
+    return columns, [[entry.get(column) for column in columns] for entry in data]
+
+
+def sources_rows(data: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[list[Any]]]:
+    # The CSV's "facts" column is the count; the entry's "facts" is the list itself.
+    return table_rows(SOURCE_COLUMNS, [{**entry, "facts": entry["fact_count"]} for entry in data])
+
+
+def facts_rows(facts: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[list[Any]]]:
+    rows = []
+    for fact in facts:
+        row = [fact.get(column) for column in FACT_COLUMNS]
+        if fact.get("values"):
+            row[FACT_COLUMNS.index("value")] = fact["values"]
+        rows.append(row)
+    return FACT_COLUMNS, rows

@@ -6,7 +6,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from mlsal.explain import Step
-from mlsal.render.table import profile_line
+from mlsal.render.kit import profile_line
 from mlsal.result import Estimate
 
 

@@ -8,7 +8,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from mlsal.render.table import dollars
+from mlsal.render.kit import dollars
 
 
 def sources_table(data: list[dict[str, Any]]) -> Table:

@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mlsal.offer import OfferAssessment
-from mlsal.render.table import pay, pay_unit, profile_line, sources_list
+from mlsal.render.kit import pay, pay_unit, profile_line, sources_list
 
 VERDICT_STYLE = {"below market": "bold red", "fair": "bold yellow", "strong": "bold green"}
 

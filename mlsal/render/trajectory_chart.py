@@ -6,7 +6,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from mlsal.render.table import pay, pay_unit, profile_line
+from mlsal.render.kit import pay, pay_unit, profile_line
 from mlsal.trajectory import Trajectory
 
 BAR_WIDTH = 40

@@ -1,83 +1,25 @@
-"""Rich tables for people at a terminal. Pure: results in, renderables out."""
+"""The estimate page: the band, how it was made, the sources, notes and caveats."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from mlsal.profile import years_text
-from mlsal.result import Estimate, Factor, SourceInfo
-
-
-def dollars(amount: float | None) -> str:
-    return money(amount, "USD")
-
-
-SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "INR": "₹", "JPY": "¥"}
-
-
-def money(amount: float | None, currency: str) -> str:
-    """An amount in its currency: '$185,000', '£148,000', 'CAD 240,500'."""
-    if amount is None:
-        return "—"
-    symbol = SYMBOLS.get(currency)
-    return f"{symbol}{amount:,.0f}" if symbol else f"{currency} {amount:,.0f}"
-
-
-def multiplier_text(factor: Factor) -> str:
-    if factor.multiplier is None:
-        return "no figure"
-    return f"×{factor.multiplier:.3f}"
-
-
-def source_numbers(sources: Sequence[SourceInfo]) -> dict[str, int]:
-    return {source.id: number for number, source in enumerate(sources, start=1)}
-
-
-def cite(ids: Sequence[str], numbers: dict[str, int]) -> str:
-    return "".join(
-        f"[{numbers[i]}]" for i in sorted(set(ids), key=lambda i: numbers.get(i, 0)) if i in numbers
-    )
-
-
-def profile_line(estimate: Estimate, skip: str | None = None) -> str:
-    """The profile in one line; `skip` leaves out the field a comparison varies."""
-    p = estimate.profile
-    labels = estimate.labels
-    parts = []
-    if p.level and skip != "level":
-        years = (
-            "" if p.years is None else f" ({years_text(p.years)} year{'' if p.years == 1 else 's'})"
-        )
-        parts.append(f"{labels.get('level', p.level)}{years}")
-    names = ("role", "city", "state", "country", "industry", "education", "company", "company_size")
-    for name in names:
-        value = getattr(p, name)
-        if name == "state" and p.unmatched_city and skip != "city":
-            parts.append(p.unmatched_city)
-        if value and name != skip and not (name == "country" and skip == "city"):
-            parts.append(labels.get(name, value))
-    for name in ("skills", "certifications"):
-        if getattr(p, name) and skip != name:
-            parts.append(labels[name])
-    return " · ".join(parts) or "all levels, US"
-
-
-def pay_unit(estimate: Estimate) -> str:
-    """'USD of 2025', or 'GBP (0.8 per USD of 2025, aijobs's 2024 rate)'."""
-    unit = f"USD of {estimate.as_of}"
-    rate = estimate.conversion
-    if rate is not None:
-        unit = f"{rate.currency} ({rate.rate:g} per {unit}, {rate.source}'s {rate.year} rate)"
-    return unit
-
-
-def pay(estimate: Estimate, dollars_amount: float) -> str:
-    """A dollar amount of an estimate as shown: in the currency it was asked in."""
-    return money(estimate.in_currency(dollars_amount), estimate.currency)
+from mlsal.render.kit import (
+    caveats_text,
+    cite,
+    dollars,
+    factor_note,
+    multiplier_text,
+    notes_text,
+    pay,
+    pay_unit,
+    profile_line,
+    source_numbers,
+    sources_list,
+)
+from mlsal.result import Estimate
 
 
 def band_table(estimate: Estimate) -> Table:
@@ -88,24 +30,6 @@ def band_table(estimate: Estimate) -> Table:
     table.add_column(f"High (P{estimate.high_percentile})", justify="right")
     table.add_row(*(pay(estimate, a) for a in (estimate.low, estimate.median, estimate.high)))
     return table
-
-
-def factor_note(factor: Factor) -> str:
-    """What the sources say for a factor, and whether thin evidence pulled it toward 1."""
-    says = ", ".join(
-        f"{view.source} ×{view.value:.3f}"
-        + (f" ({records:,} records)" if (records := view.records) else "")
-        for view in factor.views
-    )
-    if (
-        factor.multiplier is not None
-        and factor.raw_multiplier is not None
-        and abs(factor.multiplier - factor.raw_multiplier) >= 0.0005
-    ):
-        if len(factor.views) > 1:
-            says += f"; combined ×{factor.raw_multiplier:.3f}"
-        says += ", pulled toward ×1 (thin evidence)"
-    return says
 
 
 def steps_table(estimate: Estimate, numbers: dict[str, int]) -> Table:
@@ -143,32 +67,6 @@ def steps_table(estimate: Estimate, numbers: dict[str, int]) -> Table:
             note,
         )
     return table
-
-
-def sources_list(sources: Sequence[SourceInfo]) -> Text:
-    text = Text("Sources\n", style="bold")
-    for number, source in enumerate(sources, start=1):
-        where = f" — {source.document}" if source.document else ""
-        text.append(f" [{number}] {source.id}: {source.title}{where}\n")
-    return text
-
-
-def bullets(title: str, items: Sequence[str]) -> Text | None:
-    """A titled bullet list, or None when there is nothing to list."""
-    if not items:
-        return None
-    text = Text(f"{title}\n", style="bold")
-    for item in items:
-        text.append(f" • {item}\n")
-    return text
-
-
-def notes_text(notes: Sequence[str]) -> Text | None:
-    return bullets("What the sources say without a figure", notes)
-
-
-def caveats_text(caveats: Sequence[str]) -> Text | None:
-    return bullets("Caveats", caveats)
 
 
 def purchasing_power_text(estimate: Estimate) -> Text | None:

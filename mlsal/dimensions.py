@@ -1,0 +1,215 @@
+"""The one list of what a profile is made of: every input, the dimension of values it names,
+how it is spelled on the command line, in a CSV header and in dimensions.toml.
+
+Everything else reads this list: the profile, the Python API, batch columns, the CLI options,
+compare, factors, the CSV columns and the table's profile line. Adding an input is one entry
+here (and a field of mlsal.profile.Profile, which a test keeps in step).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["number", "year", "name", "names", "code"]
+
+
+@dataclass(frozen=True)
+class Input:
+    field: str  # the Profile field
+    kind: Kind  # a number; a whole year; a name of a value; a list of names; a code
+    option: str  # the long command-line option
+    metavar: str
+    help: str
+    dimension: str | None = None  # the catalog dimension whose values it names
+    short: str | None = None  # a one-letter option
+    spellings: tuple[str, ...] = ()  # more names in CSV headers and API mappings
+    words: tuple[str, ...] = ()  # more names of the dimension, as `compare --by` takes them
+    plural: str | None = None  # the dimension's list in dimensions.toml, and as people say it
+    description: str | None = None  # what `mlsal factors` says the dimension does
+    job: bool = True  # describes the job (not how figures are shown): a profile column
+    # Where the values are kept: by hand in dimensions.toml, or derived (places.toml, the
+    # employers of companies.toml and employers.toml).
+    listed_in: Literal["hand", "derived", "none"] = "hand"
+
+    @property
+    def is_list(self) -> bool:
+        return self.kind == "names"
+
+
+RELATIVE = "relative to the same source's typical ML engineer pay"
+
+# In the order a profile is read aloud: level, role, then place, then the rest.
+INPUTS: tuple[Input, ...] = (
+    Input("years", "number", "--years", "N", "Years of experience.", short="-y"),
+    Input(
+        "level",
+        "name",
+        "--level",
+        "LEVEL",
+        "entry, mid, senior, staff or principal (default: by --years, else all levels).",
+        dimension="level",
+        short="-l",
+        plural="levels",
+        description="career level; sets the baseline band (years map to a level)",
+    ),
+    Input(
+        "role",
+        "name",
+        "--role",
+        "ROLE",
+        "ml-engineer (default), data-scientist, research-scientist, ai-engineer or data-engineer.",
+        dimension="role",
+        plural="roles",
+        description="job role, relative to Machine Learning Engineer",
+    ),
+    Input(
+        "city",
+        "name",
+        "--city",
+        "CITY",
+        "City, e.g. SF, NYC, Seattle, London.",
+        dimension="city",
+        plural="cities",
+        description="city, relative to the same source's US figure",
+    ),
+    Input(
+        "state",
+        "name",
+        "--state",
+        "STATE",
+        "US state, e.g. WA or Texas (stands in for a city the data does not know).",
+        dimension="state",
+        plural="states",
+        listed_in="derived",
+        description="US state, relative to the same source's US figure",
+    ),
+    Input(
+        "country",
+        "name",
+        "--country",
+        "COUNTRY",
+        "Country, e.g. US, UK, Germany.",
+        dimension="country",
+        plural="countries",
+        description="country, relative to the same source's US figure",
+    ),
+    Input(
+        "industry",
+        "name",
+        "--industry",
+        "INDUSTRY",
+        "Industry, e.g. finance, healthcare.",
+        dimension="industry",
+        plural="industries",
+        description=f"industry, {RELATIVE}",
+    ),
+    Input(
+        "education",
+        "name",
+        "--education",
+        "DEGREE",
+        "bachelors, masters or phd.",
+        dimension="education",
+        plural="educations",
+        description=f"highest degree, {RELATIVE}",
+    ),
+    Input(
+        "company",
+        "name",
+        "--company",
+        "COMPANY",
+        "Employer, e.g. amazon, nvidia, ibm.",
+        dimension="company",
+        plural="companies",
+        listed_in="derived",
+        description=f"employer, {RELATIVE}",
+    ),
+    Input(
+        "company_size",
+        "name",
+        "--company-size",
+        "SIZE",
+        "startup, mid-size or large.",
+        dimension="company_size",
+        words=("size", "sizes"),
+        plural="company_sizes",
+        description=f"company size, {RELATIVE}",
+    ),
+    Input(
+        "skills",
+        "names",
+        "--skill",
+        "SKILL",
+        "A skill, e.g. nlp (repeat, or separate with commas).",
+        dimension="skill",
+        spellings=("skill",),
+        plural="skills",
+        description="specialisation; the strongest one applies",
+    ),
+    Input(
+        "certifications",
+        "names",
+        "--cert",
+        "CERT",
+        "A certification, e.g. aws (repeat, or separate with commas).",
+        dimension="certification",
+        spellings=("certification", "cert", "certs"),
+        plural="certifications",
+        description="certification held; the strongest one applies",
+    ),
+    Input(
+        "as_of",
+        "year",
+        "--as-of",
+        "YEAR",
+        "Give figures in dollars of this year (default: the latest CPI year).",
+        job=False,
+    ),
+    Input(
+        "currency",
+        "code",
+        "--currency",
+        "CODE",
+        "Show amounts in this currency, e.g. GBP, EUR, INR (at rates the records state).",
+        job=False,
+    ),
+)
+
+BY_FIELD = {i.field: i for i in INPUTS}
+# Profile fields that name values of a dimension, and the dimension each names.
+NAMED_FIELDS = {i.field: i.dimension for i in INPUTS if i.kind == "name" and i.dimension}
+LIST_FIELDS = {i.field: i.dimension for i in INPUTS if i.kind == "names" and i.dimension}
+# The dimensions whose values a profile can name, in reading order.
+DIMENSIONS = tuple(i.dimension for i in INPUTS if i.dimension)
+BY_DIMENSION = {i.dimension: i for i in INPUTS if i.dimension}
+# The profile columns of CSV output and of the profile line, in reading order.
+JOB_FIELDS = tuple(i.field for i in INPUTS if i.job)
+
+
+def input_names() -> dict[str, str]:
+    """Every name an input goes by (field, option without dashes, spellings) -> its field."""
+    names: dict[str, str] = {}
+    for item in INPUTS:
+        for name in (item.field, item.option.removeprefix("--"), *item.spellings):
+            names.setdefault(name, item.field)
+    return names
+
+
+INPUT_NAMES = input_names()
+
+
+def dimension_names() -> dict[str, str]:
+    """Every way people name a dimension ('cities', 'company-size', 'certs') -> the dimension."""
+    names: dict[str, str] = {}
+    for item in INPUTS:
+        if item.dimension is None:
+            continue
+        for name in (item.dimension, item.field, item.plural, *item.spellings, *item.words):
+            if name:
+                names.setdefault(name.replace("-", "_"), item.dimension)
+        names.setdefault(item.option.removeprefix("--").replace("-", "_"), item.dimension)
+    return names
+
+
+DIMENSION_NAMES = dimension_names()

@@ -1,0 +1,49 @@
+"""The one dispatch from `--format` to output: every command's result is a View, shown as a
+table, JSON or CSV. Exhaustive: a new format fails type checking until each View can show it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, assert_never
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@dataclass
+class View:
+    """One result, ready to be shown in any format (each built only when asked for)."""
+
+    data: Callable[[], Any]  # the JSON document
+    csv: Callable[[], str]
+    table: Callable[[], Any]  # a Rich renderable, or plain text
+    # Printed on stderr for tables and CSV; JSON documents carry their own.
+    warnings: list[str] = field(default_factory=list)
+
+
+def emit(output_format: OutputFormat, view: View) -> None:
+    from mlsal.render import console
+
+    match output_format:
+        case OutputFormat.json:
+            from mlsal.render.json_text import to_json
+
+            console.write(to_json(view.data()) + "\n")
+        case OutputFormat.csv:
+            console.warn(view.warnings)
+            console.write(view.csv())
+        case OutputFormat.table:
+            console.warn(view.warnings)
+            table = view.table()
+            if isinstance(table, str):
+                console.write(table + "\n")
+            else:
+                console.draw(table)
+        case _:
+            assert_never(output_format)
