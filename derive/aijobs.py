@@ -42,13 +42,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from common import DOCUMENTS, FACTS, to_toml, write_or_check
+from common import DOCUMENTS, FACTS, limits, to_toml, write_or_check
 
 RAW = DOCUMENTS / "aijobs_salaries_2020-2025.csv"
 CPI = DOCUMENTS / "cpi_u_annual.csv"
 OUTPUT = FACTS / "aijobs.toml"
 SOURCE = "aijobs"
-MIN_RECORDS = 20
+MIN_RECORDS = limits()["min_records"]  # a cell with fewer records is not written
 LATEST_YEAR = 2024
 YEARS = (2020, 2021, 2022, 2023, 2024)
 
@@ -166,15 +166,38 @@ def cell(
     }
 
 
+OVERALL_ID = "aijobs.ml-engineer.US"
+US_ROLES_ID = "aijobs.roles.US"
+
+
 def derive(raw_text: str, cpi_text: str, years: tuple[int, ...] = YEARS) -> list[dict[str, Any]]:
     records = [r for r in read_records(raw_text, cpi_by_year(cpi_text)) if r.year in years]
     quote = header(raw_text)
     mle_us = [r for r in records if r.role == "ml-engineer" and r.country == "US"]
-    overall_id = "aijobs.ml-engineer.US"
-    us_roles_id = "aijobs.roles.US"
-    candidates: list[dict[str, Any] | None] = [
+    candidates = [
+        *reference_cells(records, mle_us, quote),
+        *level_cells(mle_us, quote),
+        *role_cells(records, quote),
+        *size_cells(mle_us, quote),
+        *country_cells(records, quote),
+    ]
+    facts = [c for c in candidates if c is not None]
+    kept = {f["id"] for f in facts}
+    for fact in facts:  # a cell whose reference is too thin cannot be a factor either
+        if fact.get("reference") not in (None, *kept):
+            raise ValueError(f"{fact['id']}: its reference {fact['reference']} is too thin")
+    return facts
+
+
+Cells = list[dict[str, Any] | None]
+
+
+def reference_cells(records: list[Record], mle_us: list[Record], quote: str) -> Cells:
+    """US ML engineers (the overall figure), and all five roles in the US (what countries are
+    measured against)."""
+    return [
         cell(
-            overall_id,
+            OVERALL_ID,
             mle_us,
             lambda r: True,
             {"role": "ml-engineer", "company_location": "US"},
@@ -182,7 +205,7 @@ def derive(raw_text: str, cpi_text: str, years: tuple[int, ...] = YEARS) -> list
             dimension="overall",
         ),
         cell(
-            us_roles_id,
+            US_ROLES_ID,
             records,
             lambda r: r.country == "US",
             {"role": "all five roles", "company_location": "US"},
@@ -190,10 +213,14 @@ def derive(raw_text: str, cpi_text: str, years: tuple[int, ...] = YEARS) -> list
             dimension="reference",
         ),
     ]
+
+
+def level_cells(mle_us: list[Record], quote: str) -> Cells:
+    cells: Cells = []
     for code, levels in LEVELS.items():
         for level in levels:
             more = {"note": EX_NOTE} if code == "EX" else {}
-            candidates.append(
+            cells.append(
                 cell(
                     f"aijobs.ml-engineer.US.{level}",
                     mle_us,
@@ -205,54 +232,57 @@ def derive(raw_text: str, cpi_text: str, years: tuple[int, ...] = YEARS) -> list
                     **more,
                 )
             )
-    for role in ROLE_TITLES:
-        if role == "ml-engineer":
-            continue
-        candidates.append(
-            cell(
-                f"aijobs.{role}.US",
-                records,
-                lambda r, role=role: r.role == role and r.country == "US",
-                {"role": role, "company_location": "US"},
-                quote,
-                dimension="role",
-                value=role,
-                reference=overall_id,
-            )
+    return cells
+
+
+def role_cells(records: list[Record], quote: str) -> Cells:
+    return [
+        cell(
+            f"aijobs.{role}.US",
+            records,
+            lambda r, role=role: r.role == role and r.country == "US",
+            {"role": role, "company_location": "US"},
+            quote,
+            dimension="role",
+            value=role,
+            reference=OVERALL_ID,
         )
-    for code, size in SIZES.items():
-        candidates.append(
-            cell(
-                f"aijobs.ml-engineer.US.size-{code}",
-                mle_us,
-                lambda r, c=code: r.size == c,
-                {"role": "ml-engineer", "company_location": "US", "company_size": code},
-                quote,
-                dimension="company_size",
-                value=size,
-                reference=overall_id,
-            )
+        for role in ROLE_TITLES
+        if role != "ml-engineer"
+    ]
+
+
+def size_cells(mle_us: list[Record], quote: str) -> Cells:
+    return [
+        cell(
+            f"aijobs.ml-engineer.US.size-{code}",
+            mle_us,
+            lambda r, c=code: r.size == c,
+            {"role": "ml-engineer", "company_location": "US", "company_size": code},
+            quote,
+            dimension="company_size",
+            value=size,
+            reference=OVERALL_ID,
         )
+        for code, size in SIZES.items()
+    ]
+
+
+def country_cells(records: list[Record], quote: str) -> Cells:
     counts = Counter(r.country for r in records)
-    for country in sorted(c for c, n in counts.items() if n >= MIN_RECORDS and c != "US"):
-        candidates.append(
-            cell(
-                f"aijobs.roles.{country}",
-                records,
-                lambda r, c=country: r.country == c,
-                {"role": "all five roles", "company_location": country},
-                quote,
-                dimension="country",
-                value=country,
-                reference=us_roles_id,
-            )
+    return [
+        cell(
+            f"aijobs.roles.{country}",
+            records,
+            lambda r, c=country: r.country == c,
+            {"role": "all five roles", "company_location": country},
+            quote,
+            dimension="country",
+            value=country,
+            reference=US_ROLES_ID,
         )
-    facts = [c for c in candidates if c is not None]
-    kept = {f["id"] for f in facts}
-    for fact in facts:  # a cell whose reference is too thin cannot be a factor either
-        if fact.get("reference") not in (None, *kept):
-            raise ValueError(f"{fact['id']}: its reference {fact['reference']} is too thin")
-    return facts
+        for country in sorted(c for c, n in counts.items() if n >= MIN_RECORDS and c != "US")
+    ]
 
 
 def rate_facts(text: str, years: tuple[int, ...] = YEARS) -> list[dict[str, Any]]:

@@ -13,6 +13,15 @@ DOCUMENTS = ROOT / "data" / "documents"
 FACTS = ROOT / "data" / "facts"
 
 
+def limits() -> dict[str, Any]:
+    """The method's bounds on evidence (data/method.toml, [limits]): the derived files must
+    apply what the product says it applies."""
+    import tomllib
+
+    with (ROOT / "data" / "method.toml").open("rb") as handle:
+        return dict(tomllib.load(handle)["limits"])
+
+
 def to_toml(facts: list[dict[str, Any]], script: str, inputs: str) -> str:
     lines = [
         f"# Derived by {script} from {inputs}; do not edit by hand:",

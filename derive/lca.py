@@ -45,7 +45,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from common import DOCUMENTS, FACTS, ROOT, to_toml, write_or_check
+from common import DOCUMENTS, FACTS, ROOT, limits, to_toml, write_or_check
 
 SHARED = ROOT.parent / "shared" / "data" / "h1b_lca_fy2024_quarter.csv"
 EXTRACT = DOCUMENTS / "h1b_lca_fy2024_software_data_ml.csv"
@@ -54,9 +54,10 @@ EMPLOYERS = ROOT / "data" / "employers.toml"
 OUTPUT = FACTS / "lca.toml"
 SCRIPT = "derive/lca.py"
 SOURCE = "lca-2024"
-MIN_RECORDS = 10  # an employer with fewer records gives no figure
-MIN_LEVEL_RECORDS = 20  # a level of an employer with fewer: its all-levels figure serves
-MIN_MARKET = 20  # a state market with fewer records falls back to the nation's
+MIN_RECORDS = limits()["min_employer_records"]  # an employer with fewer gives no figure
+# A level of an employer with fewer records: its all-levels figure serves.
+MIN_LEVEL_RECORDS = limits()["min_records"]
+MIN_MARKET = limits()["min_records"]  # a state market with fewer records falls back to the nation's
 
 ML_TITLE = re.compile(
     r"machine learning|\bml\b|\bai\b|artificial intelligence|deep learning|computer vision"

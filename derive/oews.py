@@ -121,15 +121,8 @@ def hand_named(dimensions_text: str) -> dict[str, dict[str, Any]]:
     return {city["area"]: city for city in cities if "area" in city}
 
 
-def places(rows: list[dict[str, str]], dimensions_text: str, rpp_text: str) -> dict[str, Any]:
-    """The cities (one per metro area) and states, with the key each fact names."""
-    hand = hand_named(dimensions_text)
-    hand_names = {
-        name.casefold(): city["key"]
-        for city in hand.values()
-        for name in (city["key"], city["label"], *city.get("aliases", []))
-    }
-    priced = {int(next(csv.reader([line]))[0]) for line in rpp_text.splitlines()[1:]}
+def metro_areas(rows: list[dict[str, str]]) -> dict[str, dict[str, Any]]:
+    """Each metro area's name and its ML-occupation employment, by CBSA code."""
     metros: dict[str, dict[str, Any]] = {}
     for row in rows:
         name = row["area_name"]
@@ -139,7 +132,11 @@ def places(rows: list[dict[str, str]], dimensions_text: str, rpp_text: str) -> d
         metro = metros.setdefault(area, {"name": name, "employment": 0})
         if row["soc_code"] == "15-1252" and row["employment"].isdigit():
             metro["employment"] = int(row["employment"])
-    # Bare names: each goes to one area, or to none when no area dominates.
+    return metros
+
+
+def bare_name_owners(metros: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Bare names: each goes to one area, or to none when no area dominates."""
     claims: dict[str, list[str]] = defaultdict(list)
     for area, metro in metros.items():
         for city in principal_cities(metro["name"])[0]:
@@ -150,6 +147,20 @@ def places(rows: list[dict[str, str]], dimensions_text: str, rpp_text: str) -> d
         first = metros[ranked[0]]["employment"]
         if len(ranked) == 1 or first >= DOMINANT * metros[ranked[1]]["employment"]:
             owner[name] = ranked[0]
+    return owner
+
+
+def places(rows: list[dict[str, str]], dimensions_text: str, rpp_text: str) -> dict[str, Any]:
+    """The cities (one per metro area) and states, with the key each fact names."""
+    hand = hand_named(dimensions_text)
+    hand_names = {
+        name.casefold(): city["key"]
+        for city in hand.values()
+        for name in (city["key"], city["label"], *city.get("aliases", []))
+    }
+    priced = {int(next(csv.reader([line]))[0]) for line in rpp_text.splitlines()[1:]}
+    metros = metro_areas(rows)
+    owner = bare_name_owners(metros)
     area_of_key = {city["key"]: area for area, city in hand.items()}
     for name, key in hand_names.items():  # a hand-kept nickname names its own city
         owner[name] = next(area for area, city in hand.items() if city["key"] == key)

@@ -37,7 +37,8 @@ def check_as_of(catalog: Catalog, year: int | None) -> int:
     years = price_index(catalog)
     if year not in years:
         raise UsageError(
-            f"no price index for {year}; --as-of takes a year from {min(years)} to {max(years)}"
+            f"no price index for {year}; figures can be given in dollars of {min(years)} to "
+            f"{max(years)}"
         )
     return year
 

@@ -166,6 +166,6 @@ class Catalog(Record):
             keys = [v.key for v in self.values[dimension]]
             known = ", ".join(keys[:KNOWN_SHOWN])
             if len(keys) > KNOWN_SHOWN:
-                known += f", … ('mlsal factors {dimension}' lists all {len(keys)})"
+                known += f", … ({len(keys)} in all)"
             raise UsageError(f"unknown {spoken} '{text}'; known: {known}")
         raise UsageError(f"unknown {spoken} '{text}'{did_you_mean(suggestions)}")

@@ -381,7 +381,13 @@ def trajectory(
         from mlsal.render.views import trajectory_view
         from mlsal.trajectory import trajectory as run_trajectory
 
-        return trajectory_view(run_trajectory(load(), profile, to))
+        from mlsal.errors import UsageError
+
+        catalog = load()
+        most = catalog.method.limits.max_years
+        if not 0 <= to <= most:
+            raise UsageError(f"--to must be between 0 and {most}, got {to}")
+        return trajectory_view(run_trajectory(catalog, profile, to))
 
     show(output_format, compute)
 

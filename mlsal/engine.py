@@ -12,12 +12,13 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from mlsal.aging import aging_factor, check_as_of, figure_year, price_index
+from mlsal.aging import aging_factor, figure_year, latest_year, price_index
+from mlsal.amounts import dollars
 from mlsal.catalog import Catalog
 from mlsal.dimensions import LIST_FIELDS, NAMED_FIELDS
 from mlsal.distribution import center_of_figure, quantile, spread_of_figure
 from mlsal.errors import UsageError
-from mlsal.profile import DEFAULT_ROLE, Profile, years_text
+from mlsal.profile import Profile, years_text
 from mlsal.result import (
     Band,
     Conversion,
@@ -31,9 +32,6 @@ from mlsal.result import (
     SourceView,
 )
 from mlsal.schema import CENTRAL_FIGURES, Fact
-
-LEVEL_ORDER_KEY = "level"
-
 
 # ---------------------------------------------------------------------------------------
 # Years and levels
@@ -59,7 +57,7 @@ def level_for_years(catalog: Catalog, years: float) -> str:
     for level, (low, high) in level_year_ranges(catalog).items():
         if low <= years < high:
             return level
-    raise UsageError(f"no level covers {years_text(years)} years of experience; give --level")
+    raise UsageError(f"no level covers {years_text(years)} years of experience; give a level")
 
 
 def _years_ceiling(catalog: Catalog, level: str) -> list[str]:
@@ -88,10 +86,6 @@ def level_of_experience_fact(catalog: Catalog, fact: Fact) -> str:
 # Combining the sources of one cell
 
 
-def _dollars(amount: float) -> str:
-    return f"${amount:,.0f}"
-
-
 def selection_of(fact: Fact) -> str | None:
     """Which records a derived figure was computed from, in words."""
     if fact.filter is None:
@@ -104,22 +98,22 @@ def selection_of(fact: Fact) -> str | None:
 def describe_figure(fact: Fact, range_percentiles: tuple[int, int]) -> str:
     center = center_of_figure(fact)
     if fact.figure in ("average", "median"):
-        return f"{fact.figure} {_dollars(center or 0)}"
+        return f"{fact.figure} {dollars(center or 0)}"
     if fact.figure == "average_range" and fact.low and fact.high:
         return (
-            f"range of averages {_dollars(fact.low)} to {_dollars(fact.high)}; "
-            f"middle {_dollars(center or 0)}"
+            f"range of averages {dollars(fact.low)} to {dollars(fact.high)}; "
+            f"middle {dollars(center or 0)}"
         )
     if fact.figure == "pay_range" and fact.low and fact.high:
         low_p, high_p = range_percentiles
         return (
-            f"pay range {_dollars(fact.low)} to {_dollars(fact.high)}, read as P{low_p}-P{high_p}; "
-            f"middle {_dollars(center or 0)}"
+            f"pay range {dollars(fact.low)} to {dollars(fact.high)}, read as P{low_p}-P{high_p}; "
+            f"middle {dollars(center or 0)}"
         )
     if fact.figure == "percentiles":
         return (
-            f"P10 {_dollars(fact.p10 or 0)}, P50 {_dollars(fact.p50 or 0)}, "
-            f"P90 {_dollars(fact.p90 or 0)} of n={fact.n} records"
+            f"P10 {dollars(fact.p10 or 0)}, P50 {dollars(fact.p50 or 0)}, "
+            f"P90 {dollars(fact.p90 or 0)} of n={fact.n} records"
         )
     return fact.figure
 
@@ -209,7 +203,7 @@ def _aged(catalog: Catalog, fact: Fact, as_of: int, percentiles: tuple[int, int]
     if factor == 1.0:
         return f"{detail} ({year})"
     center = (center_of_figure(fact) or 0.0) * factor
-    return f"{detail} ({year}); ×{factor:.4f} by CPI-U to {as_of}: {_dollars(center)}"
+    return f"{detail} ({year}); ×{factor:.4f} by CPI-U to {as_of}: {dollars(center)}"
 
 
 def _mean(values: list[float]) -> float | None:
@@ -269,7 +263,7 @@ def step_views(catalog: Catalog, level: str, as_of: int) -> list[SourceView]:
                     fact.quote,
                     f"{describe_figure(fact, percentiles)} / "
                     f"{describe_figure(reference, percentiles)} ({reference.id}) = {ratio:.3f}, "
-                    f"times {below} pay as the other sources combine it ({_dollars(base)})",
+                    f"times {below} pay as the other sources combine it ({dollars(base)})",
                     base * ratio,
                     selection_of(fact),
                 )
@@ -383,8 +377,8 @@ def _make_band(catalog: Catalog, level: str | None, as_of: int) -> Band:
             between = _spread_around(together, log_ordered)
             names = " and ".join(catalog.label("level", key) for key in pooled)
             notes.append(
-                f"sources put this level's pay ({_dollars(median)}) out of order with an "
-                f"adjacent level's; {names} are pooled to {_dollars(ordered)}, one band, so "
+                f"sources put this level's pay ({dollars(median)}) out of order with an "
+                f"adjacent level's; {names} are pooled to {dollars(ordered)}, one band, so "
                 "that a higher level never pays less"
             )
     return Band(label, level, median, ordered, within, between, tuple(views), tuple(notes))
@@ -578,34 +572,23 @@ def location_factors(
         factors.append(city)
         if city.status == "applied":
             local = city
-    if country == "US" or profile.state is not None:
-        state_key = profile.state or _state_of(catalog, profile.city)
-        if state_key is not None:
-            state = make_factor(catalog, "state", state_key)
-            if local is not None:
-                state = _reference_factor(
-                    catalog, "state", state_key, "included in the city's factor"
-                )
-            elif state.status == "applied":
-                if profile.unmatched_city is not None:
-                    why = f"no figure for the city '{profile.unmatched_city}'; its state's applies"
-                    state = replace(state, reason=why)
-                elif profile.city is not None:
-                    why = "the city has no figure of its own; its state's applies"
-                    state = replace(state, reason=why)
-                local = state
-            factors.append(state)
+    home = catalog.method.reference.country
+    state = _state_factor(catalog, profile, local) if country == home or profile.state else None
+    if state is not None:
+        factors.append(state)
+        if local is None and state.applied:
+            local = state
     if (
         local is not None
         and company is not None
         and company.applied
         and not company.place_adjusted
-        and country == "US"
+        and country == home
     ):
         factors[factors.index(local)] = _skipped(local, company_reflects)
     if country is None:
         return factors
-    if country == "US":
+    if country == home:
         why = (
             f"included in the {local.dimension}'s factor"
             if local is not None
@@ -618,6 +601,23 @@ def location_factors(
         factor = replace(factor, reason="the city has no figure of its own; its country's applies")
     factors.append(factor)
     return factors
+
+
+def _state_factor(catalog: Catalog, profile: Profile, city: Factor | None) -> Factor | None:
+    """The state's factor: the place's when the city has none, else said to be in the city's."""
+    state_key = profile.state or _state_of(catalog, profile.city)
+    if state_key is None:
+        return None
+    if city is not None:
+        return _reference_factor(catalog, "state", state_key, "included in the city's factor")
+    state = make_factor(catalog, "state", state_key)
+    if state.status == "applied":
+        if profile.unmatched_city is not None:
+            why = f"no figure for the city '{profile.unmatched_city}'; its state's applies"
+            state = replace(state, reason=why)
+        elif profile.city is not None:
+            state = replace(state, reason="the city has no figure of its own; its state's applies")
+    return state
 
 
 def _state_of(catalog: Catalog, city: str | None) -> str | None:
@@ -645,14 +645,12 @@ def strongest_of(catalog: Catalog, dimension: str, keys: tuple[str, ...]) -> lis
 
 def profile_factors(catalog: Catalog, profile: Profile) -> list[Factor]:
     factors: list[Factor] = []
-    if profile.role == DEFAULT_ROLE:
-        factors.append(
-            _reference_factor(
-                catalog, "role", profile.role, "the sources' figures are for this role"
-            )
-        )
+    role = profile.role or catalog.method.reference.role
+    if role == catalog.method.reference.role:
+        why = "the sources' figures are for this role"
+        factors.append(_reference_factor(catalog, "role", role, why))
     else:
-        factors.append(make_factor(catalog, "role", profile.role))
+        factors.append(make_factor(catalog, "role", role))
     company = None
     if profile.company is not None:
         company = make_factor(catalog, "company", profile.company, profile.level)
@@ -688,56 +686,21 @@ def statements_for(catalog: Catalog, dimension: str, value: str) -> list[Fact]:
 def estimate(catalog: Catalog, profile: Profile, real: bool = False) -> Estimate:
     """The estimate for a resolved profile (see mlsal.profile.resolve_profile); `real` asks
     for what the pay buys at US-average prices too, and warns when no price parity applies."""
-    warnings: list[str] = []
-    notes: list[str] = []
-    level = profile.level
-    if profile.years is not None:
-        by_years = level_for_years(catalog, profile.years)
-        if level is None:
-            level = by_years
-            warnings.extend(_years_ceiling(catalog, by_years))
-        elif level != by_years:
-            warnings.append(
-                f"{years_text(profile.years)} years of experience is {by_years} level by the "
-                f"sources' ranges, but --level {level} was given; the level is used"
-            )
-    as_of = check_as_of(catalog, profile.as_of)
+    level, warnings = _level_of(catalog, profile)
+    # resolve_profile checked as_of; an unresolved profile means the latest year
+    as_of = latest_year(catalog) if profile.as_of is None else profile.as_of
     resolved = profile if level == profile.level else replace(profile, level=level)
     band = make_band(catalog, level, as_of)
     factors = profile_factors(catalog, resolved)
-
-    log_median = math.log(band.ordered_median)
-    variance = band.sigma_within**2 + band.sigma_between**2
-    for factor in factors:
-        if factor.applied and factor.multiplier is not None:
-            log_median += math.log(factor.multiplier)
-            variance += factor.sigma_between**2
-        if factor.status == "no figure":
-            warnings.append(
-                f"no sourced figure for {factor.dimension.replace('_', ' ')} '{factor.label}'; "
-                "no factor applied"
-            )
-        elif factor.status in ("skipped", "not stacked"):
-            dimension = factor.dimension.replace("_", " ")
-            warnings.append(f"{dimension} '{factor.label}' not applied: {factor.reason}")
-        for statement in statements_for(catalog, factor.dimension, factor.value):
-            notes.append(f'{statement.source}: "{statement.quote}"')
-    if profile.unmatched_city is not None and profile.state is not None:
-        warnings.append(
-            f"no figure for the city '{profile.unmatched_city}': the data know no such city; "
-            f"{catalog.label('state', profile.state)}'s figure applies"
-        )
+    warnings += _factor_warnings(catalog, factors)
+    warnings += _place_warnings(catalog, profile, factors)
     warnings.extend(band.notes)
-
     flags = _flags(catalog, factors)
     warnings.extend(flags)
-    located = any(f.applied for f in factors if f.dimension in ("city", "country"))
-    if profile.country not in (None, "US") and not located:
-        place = catalog.label("country", profile.country or "")
-        warnings.append(f"no source gives pay in {place}: the band is US pay, not {place}'s")
-    sigma = math.sqrt(variance)
+    warnings += _unlocated(catalog, profile, factors)
+
+    median, sigma = _combined(band, factors)
     method = catalog.method.band
-    median = math.exp(log_median)
     low = quantile(median, sigma, method.low_percentile)
     high = quantile(median, sigma, method.high_percentile)
     source_ids = _cited_sources(band, factors)
@@ -751,6 +714,8 @@ def estimate(catalog: Catalog, profile: Profile, real: bool = False) -> Estimate
     power = purchasing_power(catalog, profile.city, low, median, high)
     if real and power is None:
         warnings.append(_no_price_parity(catalog, profile.city))
+    caveats = [f"{s}: {catalog.sources[s].caveat}" for s in source_ids if catalog.sources[s].caveat]
+    role = resolved.role or catalog.method.reference.role
     return Estimate(
         profile=resolved,
         low=round(low),
@@ -767,18 +732,83 @@ def estimate(catalog: Catalog, profile: Profile, real: bool = False) -> Estimate
         factors=factors,
         sources=[_source_info(catalog, s) for s in source_ids],
         warnings=warnings,
-        notes=notes,
+        notes=_statements(catalog, factors),
         flags=flags,
-        caveats=[
-            f"{s}: {catalog.sources[s].caveat}" for s in source_ids if catalog.sources[s].caveat
-        ]
-        + _undated(catalog, band, as_of),
+        caveats=caveats + _undated(catalog, band, as_of),
         labels=profile_labels(catalog, resolved),
         as_of=as_of,
-        references=occupation_references(catalog, profile.role, as_of),
+        references=occupation_references(catalog, role, as_of),
         purchasing_power=power,
         conversion=conversion,
     )
+
+
+def _level_of(catalog: Catalog, profile: Profile) -> tuple[str | None, list[str]]:
+    """The level the estimate is for (given, or the one the years map to), and what to say."""
+    level, warnings = profile.level, []
+    if profile.years is not None:
+        by_years = level_for_years(catalog, profile.years)
+        if level is None:
+            level = by_years
+            warnings.extend(_years_ceiling(catalog, by_years))
+        elif level != by_years:
+            warnings.append(
+                f"{years_text(profile.years)} years of experience is {by_years} level by the "
+                f"sources' ranges, but the level {level} was given; the level is used"
+            )
+    return level, warnings
+
+
+def _combined(band: Band, factors: list[Factor]) -> tuple[float, float]:
+    """The median and log-scale sigma: the band's, times every applied factor."""
+    log_median = math.log(band.ordered_median)
+    variance = band.sigma_within**2 + band.sigma_between**2
+    for factor in factors:
+        if factor.applied and factor.multiplier is not None:
+            log_median += math.log(factor.multiplier)
+            variance += factor.sigma_between**2
+    return math.exp(log_median), math.sqrt(variance)
+
+
+def _factor_warnings(catalog: Catalog, factors: list[Factor]) -> list[str]:
+    warnings = []
+    for factor in factors:
+        dimension = factor.dimension.replace("_", " ")
+        if factor.status == "no figure":
+            warnings.append(
+                f"no sourced figure for {dimension} '{factor.label}'; no factor applied"
+            )
+        elif factor.status in ("skipped", "not stacked"):
+            warnings.append(f"{dimension} '{factor.label}' not applied: {factor.reason}")
+    return warnings
+
+
+def _statements(catalog: Catalog, factors: list[Factor]) -> list[str]:
+    """What the sources say of the profile's values without a figure."""
+    return [
+        f'{statement.source}: "{statement.quote}"'
+        for factor in factors
+        for statement in statements_for(catalog, factor.dimension, factor.value)
+    ]
+
+
+def _place_warnings(catalog: Catalog, profile: Profile, factors: list[Factor]) -> list[str]:
+    if profile.unmatched_city is None or profile.state is None:
+        return []
+    return [
+        f"no figure for the city '{profile.unmatched_city}': the data know no such city; "
+        f"{catalog.label('state', profile.state)}'s figure applies"
+    ]
+
+
+def _unlocated(catalog: Catalog, profile: Profile, factors: list[Factor]) -> list[str]:
+    """A country abroad that no source gives pay for: the band stays the reference's."""
+    located = any(f.applied for f in factors if f.dimension in ("city", "country"))
+    if profile.country in (None, catalog.method.reference.country) or located:
+        return []
+    place = catalog.label("country", profile.country or "")
+    home = catalog.label("country", catalog.method.reference.country)
+    return [f"no source gives pay in {place}: the band is pay in {home}, not in {place}"]
 
 
 # What a batch row's output holds: low, median, high, band, sources, warnings.

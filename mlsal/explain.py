@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from mlsal.amounts import dollars
 from mlsal.distribution import z_score
 from mlsal.result import Estimate, Factor, SourceView
 from mlsal.schema import FactorSettings
@@ -28,10 +29,6 @@ class Step:
     figures: list[Figure] = field(default_factory=list)
 
 
-def _dollars(amount: float) -> str:
-    return f"${amount:,.0f}"
-
-
 def _figures(views: tuple[SourceView, ...]) -> list[Figure]:
     return [
         Figure(view.source, figure.fact, figure.quote, figure.detail, figure.selection)
@@ -51,20 +48,20 @@ def baseline_step(estimate: Estimate) -> Step:
         if len(view.figures) == 1:
             said = view.figures[0].detail
         else:
-            centres = ", ".join(_dollars(f.value) for f in view.figures)
-            said = f"geometric mean of {centres} = {_dollars(view.value)}"
+            centres = ", ".join(dollars(f.value) for f in view.figures)
+            said = f"geometric mean of {centres} = {dollars(view.value)}"
         lines.append(f"{view.source} (weight {view.weight:g}): {said}")
     if len(band.views) > 1:
         lines.append(
             f"weighted geometric mean of the sources (weights {_weights(band.views)}) "
-            f"= {_dollars(band.median)}"
+            f"= {dollars(band.median)}"
         )
     lines.append(
         f"spread: the sources' ranges imply σ_within = {band.sigma_within:.4f}; "
         f"the sources disagree by σ_between = {band.sigma_between:.4f}"
     )
     lines.extend(band.notes)
-    return Step("baseline", band.label, _dollars(band.ordered_median), lines, _figures(band.views))
+    return Step("baseline", band.label, dollars(band.ordered_median), lines, _figures(band.views))
 
 
 def factor_step(factor: Factor, settings: FactorSettings) -> Step:
@@ -108,20 +105,20 @@ def factor_step(factor: Factor, settings: FactorSettings) -> Step:
 def result_step(estimate: Estimate) -> Step:
     band = estimate.band
     applied = [f for f in estimate.applied_factors if f.multiplier is not None]
-    chain = " × ".join([_dollars(band.ordered_median), *(f"{f.multiplier:.4f}" for f in applied)])
+    chain = " × ".join([dollars(band.ordered_median), *(f"{f.multiplier:.4f}" for f in applied)])
     terms = [f"{band.sigma_within:.4f}²", f"{band.sigma_between:.4f}²"]
     terms += [f"{f.sigma_between:.4f}²" for f in applied if f.sigma_between > 0]
     low_z = z_score(estimate.low_percentile)
     high_z = z_score(estimate.high_percentile)
     lines = [
-        f"median = {chain} = {_dollars(estimate.median)}",
+        f"median = {chain} = {dollars(estimate.median)}",
         f"σ = √({' + '.join(terms)}) = {estimate.sigma:.4f}",
-        f"low (P{estimate.low_percentile}) = {_dollars(estimate.median)} × "
-        f"exp({low_z:.4f} × {estimate.sigma:.4f}) = {_dollars(estimate.low)}",
-        f"high (P{estimate.high_percentile}) = {_dollars(estimate.median)} × "
-        f"exp({high_z:.4f} × {estimate.sigma:.4f}) = {_dollars(estimate.high)}",
+        f"low (P{estimate.low_percentile}) = {dollars(estimate.median)} × "
+        f"exp({low_z:.4f} × {estimate.sigma:.4f}) = {dollars(estimate.low)}",
+        f"high (P{estimate.high_percentile}) = {dollars(estimate.median)} × "
+        f"exp({high_z:.4f} × {estimate.sigma:.4f}) = {dollars(estimate.high)}",
     ]
-    value = f"{_dollars(estimate.low)} / {_dollars(estimate.median)} / {_dollars(estimate.high)}"
+    value = f"{dollars(estimate.low)} / {dollars(estimate.median)} / {dollars(estimate.high)}"
     return Step("result", "low / median / high", value, lines)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from mlsal.amounts import SYMBOLS
 from mlsal.catalog import Catalog
 from mlsal.distribution import percentile_of
 from mlsal.errors import UsageError
@@ -13,7 +14,7 @@ from mlsal.result import Estimate
 
 AMOUNT = re.compile(r"^(\d+(?:,\d{3})*(?:\.\d+)?|\d*\.\d+)([km])?$", re.IGNORECASE)
 SCALE = {"": 1, "k": 1_000, "m": 1_000_000}
-SYMBOLS = {"$": "USD", "£": "GBP", "€": "EUR", "₹": "INR", "¥": "JPY"}
+CODES = {symbol: code for code, symbol in SYMBOLS.items()}  # '$' -> 'USD'
 CODE = re.compile(r"^[A-Za-z]{3}")
 LOWEST_OFFER, HIGHEST_OFFER = 1_000, 100_000_000  # outside these, the input is a typo
 
@@ -23,7 +24,7 @@ def parse_amount(text: str) -> tuple[float, str | None]:
     currency it names or None)."""
     plain = text.strip().replace(" ", "")
     currency = None
-    for symbol, code in SYMBOLS.items():
+    for symbol, code in CODES.items():
         if plain.startswith(symbol):
             plain, currency = plain[len(symbol) :], code
             break

@@ -14,9 +14,6 @@ from mlsal.errors import UsageError
 from mlsal.names import did_you_mean, nearest
 from mlsal.record import Record
 
-MAX_YEARS = 60
-DEFAULT_ROLE = "ml-engineer"
-
 
 @dataclass(frozen=True, init=False, eq=False, repr=False)
 class Profile(Record):
@@ -29,7 +26,7 @@ class Profile(Record):
     education: str | None = None
     company: str | None = None
     company_size: str | None = None
-    role: str = DEFAULT_ROLE
+    role: str | None = None  # once resolved, the method's reference role if none was given
     skills: tuple[str, ...] = ()
     certifications: tuple[str, ...] = ()
     as_of: int | None = None  # the year whose dollars figures are given in (default: latest)
@@ -117,11 +114,11 @@ def years_text(years: float) -> str:
     return f"{years + 0.0:.10g}"
 
 
-def check_years(years: float | None) -> None:
+def check_years(years: float | None, max_years: int) -> None:
     if years is None:
         return
-    if math.isnan(years) or years < 0 or years > MAX_YEARS:
-        raise UsageError(f"years must be between 0 and {MAX_YEARS}, got {years_text(years)}")
+    if math.isnan(years) or years < 0 or years > max_years:
+        raise UsageError(f"years must be between 0 and {max_years}, got {years_text(years)}")
 
 
 def resolve_profile(profile: Profile, catalog: Catalog) -> Profile:
@@ -130,7 +127,7 @@ def resolve_profile(profile: Profile, catalog: Catalog) -> Profile:
     Raises UsageError naming the value and the nearest known ones when a name is unknown, and
     when city and country contradict each other.
     """
-    check_years(profile.years)
+    check_years(profile.years, catalog.method.limits.max_years)
     changes: dict[str, Any] = {"as_of": check_as_of(catalog, profile.as_of)}
     if profile.years is not None:
         changes["years"] = profile.years + 0.0  # -0.0 is 0
@@ -153,16 +150,19 @@ def resolve_profile(profile: Profile, catalog: Catalog) -> Profile:
             if key not in keys:
                 keys.append(key)
         changes[field_name] = tuple(keys)
+    if profile.role is None:
+        changes["role"] = catalog.method.reference.role
+    home = catalog.method.reference.country  # the country whose states the data knows
     city, state, country = changes.get("city"), changes.get("state"), changes.get("country")
     if state is not None:
         if city is not None and country is None:
             country = catalog.value("city", city).country
-        if country not in (None, "US"):
+        if country not in (None, home):
             raise UsageError(
-                f"state '{catalog.label('state', state)}' is in the United States, not in "
-                f"{catalog.label('country', country)}"
+                f"state '{catalog.label('state', state)}' is in "
+                f"{catalog.label('country', home)}, not in {catalog.label('country', country)}"
             )
-        changes["country"] = "US"
+        changes["country"] = home
         states = catalog.value("city", city).states if city is not None else []
         if states and state not in states:
             raise UsageError(

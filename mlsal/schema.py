@@ -298,6 +298,23 @@ class ConfidenceSettings(Record):
 
 
 @dataclass(init=False, eq=False, repr=False)
+class Reference(Record):
+    __pydantic_config__ = STRICT
+    role: str  # the role every source's figures are for
+    country: str  # the country they are for
+    why: str
+
+
+@dataclass(init=False, eq=False, repr=False)
+class Limits(Record):
+    __pydantic_config__ = STRICT
+    max_years: int  # the most years of experience a profile may give
+    min_records: int  # the fewest records a cell computed from records may rest on
+    min_employer_records: int  # the fewest of an employer's own records that give a figure
+    why: str
+
+
+@dataclass(init=False, eq=False, repr=False)
 class Method(Record):
     __pydantic_config__ = STRICT
     band: Percentiles
@@ -307,6 +324,8 @@ class Method(Record):
     years_to_level: YearsToLevel
     offer: OfferSettings
     confidence: ConfidenceSettings
+    reference: Reference
+    limits: Limits
 
     def problems(self) -> Problems:
         found: Problems = []
@@ -328,6 +347,9 @@ class Method(Record):
             },
         )
         _within(found, (0, 1e6), **{"factors.prior_weight": self.factors.prior_weight})
+        _between(found, "limits.max_years", self.limits.max_years, 1, 100)
+        _between(found, "limits.min_records", self.limits.min_records, 1, 1000)
+        _between(found, "limits.min_employer_records", self.limits.min_employer_records, 1, 1000)
         return found
 
 

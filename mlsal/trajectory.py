@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from mlsal.catalog import Catalog
 from mlsal.engine import estimate
 from mlsal.errors import UsageError
-from mlsal.profile import MAX_YEARS, Profile, resolve_profile
+from mlsal.profile import Profile, resolve_profile
 from mlsal.result import Estimate
 
 
@@ -36,11 +36,12 @@ class Trajectory:
 
 
 def trajectory(catalog: Catalog, profile: Profile, to_years: int) -> Trajectory:
-    if not 0 <= to_years <= MAX_YEARS:
-        raise UsageError(f"--to must be between 0 and {MAX_YEARS}, got {to_years}")
+    max_years = catalog.method.limits.max_years
+    if not 0 <= to_years <= max_years:
+        raise UsageError(f"the curve's last year must be between 0 and {max_years}, got {to_years}")
     warnings: list[str] = []
     if profile.level is not None or profile.years is not None:
-        warnings.append("--level and --years are left out: the curve runs over the years")
+        warnings.append("the level and years given are left out: the curve runs over the years")
     base = resolve_profile(replace(profile, level=None, years=None), catalog)
     points = [
         Point(years, estimate(catalog, replace(base, years=float(years))))

@@ -174,5 +174,8 @@ def test_a_place_abroad_without_figures_says_the_band_is_us_pay(catalog: Catalog
     abroad = run(catalog, level="mid", city="peking")
     home = run(catalog, level="mid")
     assert abroad.median == home.median
-    assert "no source gives pay in China: the band is US pay, not China's" in abroad.warnings
-    assert not any("band is US pay" in w for w in run(catalog, city="London").warnings)
+    assert (
+        "no source gives pay in China: the band is pay in United States, not in China"
+        in abroad.warnings
+    )
+    assert not any("the band is pay in" in w for w in run(catalog, city="London").warnings)

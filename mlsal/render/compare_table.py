@@ -6,17 +6,18 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from mlsal.amounts import dollars
 from mlsal.compare import COMPARABLE, Comparison, Row
 from mlsal.render.kit import (
     caveats_text,
     cite,
-    dollars,
     pay,
     pay_unit,
     profile_line,
     source_numbers,
     sources_list,
 )
+from mlsal.result import Estimate
 
 
 def disagreement(row: Row, dimension: str) -> str:
@@ -65,20 +66,38 @@ def skipped_text(comparison: Comparison) -> Text | None:
 
 
 def render_comparison(comparison: Comparison, real: bool = False) -> RenderableType:
-    dimension = comparison.dimension
     first = comparison.rows[0].estimate
     sources = sorted(
         {s.id: s for row in comparison.rows for s in row.estimate.sources}.values(),
         key=lambda s: s.id,
     )
-    numbers = source_numbers(sources)
+    skip = COMPARABLE[comparison.dimension]
+    parts: list[RenderableType] = [
+        Text(f"Profile: {profile_line(first, skip=skip)}", style="bold"),
+        comparison_table(comparison, source_numbers(sources), real),
+    ]
+    first_with_figure = next((r for r in comparison.rows if r.has_figure), None)
+    if first_with_figure is not None:
+        parts.append(Text(legend(first, first_with_figure.label, real)))
+    not_applied = skipped_text(comparison)
+    if not_applied is not None:
+        parts.append(not_applied)
+    parts.append(sources_list(sources))
+    caveats = caveats_text(sorted({c for row in comparison.rows for c in row.estimate.caveats}))
+    if caveats is not None:
+        parts.append(caveats)
+    return Group(*parts)
+
+
+def comparison_table(comparison: Comparison, numbers: dict[str, int], real: bool) -> Table:
+    dimension = comparison.dimension
+    first = comparison.rows[0].estimate
+    spoken = dimension.replace("_", " ")
     table = Table(
-        title=(
-            f"Annual pay by {dimension.replace('_', ' ')}, {pay_unit(first)} ({first.basis_text})"
-        ),
+        title=f"Annual pay by {spoken}, {pay_unit(first)} ({first.basis_text})",
         title_justify="left",
     )
-    table.add_column(dimension.replace("_", " ").capitalize())
+    table.add_column(spoken.capitalize())
     table.add_column(f"Low (P{first.low_percentile})", justify="right", no_wrap=True)
     table.add_column("Median", justify="right", style="bold green", no_wrap=True)
     table.add_column(f"High (P{first.high_percentile})", justify="right", no_wrap=True)
@@ -88,51 +107,33 @@ def render_comparison(comparison: Comparison, real: bool = False) -> RenderableT
     table.add_column("Sources", no_wrap=True)
     table.add_column("Sources say")
     for row in comparison.rows:
-        if row.has_figure:
-            figures = [
-                pay(row.estimate, row.estimate.low),
-                pay(row.estimate, row.estimate.median),
-                pay(row.estimate, row.estimate.high),
-            ]
-        else:
-            figures = ["—", "no figure", "—"]
+        estimate = row.estimate
+        figures = (
+            [pay(estimate, a) for a in (estimate.low, estimate.median, estimate.high)]
+            if row.has_figure
+            else ["—", "no figure", "—"]
+        )
         bought = []
         if real:
-            power = row.estimate.purchasing_power
+            power = estimate.purchasing_power
             bought = ["—" if power is None or not row.has_figure else dollars(power.median)]
         table.add_row(
             row.label,
             *figures,
             change_text(row),
             *bought,
-            cite([s.id for s in row.estimate.sources], numbers),
+            cite([s.id for s in estimate.sources], numbers),
             disagreement(row, dimension) if row.has_figure else row.reason or "",
         )
-    skip = COMPARABLE[dimension]
-    parts: list[RenderableType] = [
-        Text(f"Profile: {profile_line(first, skip=skip)}", style="bold"),
-        table,
-    ]
-    first_with_figure = next((r for r in comparison.rows if r.has_figure), None)
-    if first_with_figure is not None:
-        parts.append(
-            Text(
-                f"'Median vs first' is each median's difference from {first_with_figure.label}'s. "
-                f"low and high are P{first.low_percentile} and P{first.high_percentile}: "
-                f"the band aims to hold {first.band_share:.0%} of salaries."
-                + (
-                    " 'Median buys' is the median at US-average prices (BEA price parities)."
-                    if real
-                    else ""
-                )
-                + "\n"
-            )
-        )
-    not_applied = skipped_text(comparison)
-    if not_applied is not None:
-        parts.append(not_applied)
-    parts.append(sources_list(sources))
-    caveats = caveats_text(sorted({c for row in comparison.rows for c in row.estimate.caveats}))
-    if caveats is not None:
-        parts.append(caveats)
-    return Group(*parts)
+    return table
+
+
+def legend(first: Estimate, first_label: str, real: bool) -> str:
+    said = (
+        f"'Median vs first' is each median's difference from {first_label}'s. "
+        f"low and high are P{first.low_percentile} and P{first.high_percentile}: "
+        f"the band aims to hold {first.band_share:.0%} of salaries."
+    )
+    if real:
+        said += " 'Median buys' is the median at US-average prices (BEA price parities)."
+    return said + "\n"

@@ -6,10 +6,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from mlsal.amounts import dollars
 from mlsal.render.kit import (
     caveats_text,
     cite,
-    dollars,
     factor_note,
     multiplier_text,
     notes_text,

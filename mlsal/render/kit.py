@@ -7,24 +7,10 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
+from mlsal.amounts import money
 from mlsal.dimensions import JOB_FIELDS
 from mlsal.profile import years_text
 from mlsal.result import Estimate, Factor, SourceInfo
-
-
-def dollars(amount: float | None) -> str:
-    return money(amount, "USD")
-
-
-SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "INR": "₹", "JPY": "¥"}
-
-
-def money(amount: float | None, currency: str) -> str:
-    """An amount in its currency: '$185,000', '£148,000', 'CAD 240,500'."""
-    if amount is None:
-        return "—"
-    symbol = SYMBOLS.get(currency)
-    return f"{symbol}{amount:,.0f}" if symbol else f"{currency} {amount:,.0f}"
 
 
 def multiplier_text(factor: Factor) -> str:

@@ -8,7 +8,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from mlsal.render.kit import dollars
+from mlsal.amounts import dollars
 
 
 def sources_table(data: list[dict[str, Any]]) -> Table:
@@ -98,7 +98,7 @@ def factor_values_table(dimension: str, data: list[dict[str, Any]]) -> Renderabl
         if dimension == "level":
             low, high = entry["years_from"], entry["years_below"]
             if low is None:
-                years = "by --level only"
+                years = "asked by name only"
             else:
                 years = f"{low:g} to {high:g}" if high is not None else f"{low:g}+"
             figures = [dollars(entry["median"]), years, ", ".join(entry["sources"])]
