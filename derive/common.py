@@ -25,7 +25,7 @@ def limits() -> dict[str, Any]:
 def to_toml(facts: list[dict[str, Any]], script: str, inputs: str) -> str:
     lines = [
         f"# Derived by {script} from {inputs}; do not edit by hand:",
-        f"# run `python {script}` instead. tests/test_derive.py re-derives and compares.",
+        f"# run `python {script}` instead. tests/data/test_derive.py re-derives and compares.",
         "",
     ]
     for fact in facts:

@@ -360,7 +360,7 @@ def plural(count: int, word: str) -> str:
 def render_employers(employers: list[dict[str, Any]], labels: dict[str, str]) -> str:
     lines = [
         f"# Derived by {SCRIPT} from {EXTRACT.name} and companies.toml; do not edit by hand:",
-        f"# run `python {SCRIPT}` instead. tests/test_derive.py re-derives and compares.",
+        f"# run `python {SCRIPT}` instead. tests/data/test_derive.py re-derives and compares.",
         f"# Every employer with {MIN_RECORDS} LCA records in the occupation group. A company also",
         "# in companies.toml (same key) keeps its label and aliases there; the names it files",
         "# under here are added to its own.",

@@ -225,7 +225,8 @@ def derive(text: str, dimensions_text: str, rpp_text: str) -> tuple[list[dict[st
 def render_places(found: dict[str, Any]) -> str:
     lines = [
         f"# Derived by {SCRIPT} from {EXTRACT.name}, dimensions.toml and {RPP.name}; do not edit",
-        f"# by hand: run `python {SCRIPT}` instead. tests/test_derive.py re-derives and compares.",
+        f"# by hand: run `python {SCRIPT}` instead. tests/data/test_derive.py re-derives and "
+        "compares.",
         "# A city for every metro area of BLS OEWS May 2025 (its principal cities name it) and",
         "# every state. Cities also in dimensions.toml (same `area`) keep their key and label",
         "# there; the names here are added to theirs.",

@@ -378,10 +378,9 @@ def trajectory(
     """
 
     def compute() -> View:
+        from mlsal.errors import UsageError
         from mlsal.render.views import trajectory_view
         from mlsal.trajectory import trajectory as run_trajectory
-
-        from mlsal.errors import UsageError
 
         catalog = load()
         most = catalog.method.limits.max_years

@@ -146,3 +146,43 @@ def test_help_and_version(run: Run) -> None:
     assert result.exit_code == 0 and "--years" in result.stdout and "Example" in result.stdout
     version = run("--version")
     assert version.exit_code == 0 and version.stdout.startswith("mlsal ")
+
+
+def test_a_list_splits_alike_on_the_command_line_and_in_the_api(run: Run) -> None:
+    """One input path: `--skill "nlp;cv"` is two skills, as in a batch row or the API."""
+    import mlsal
+
+    result = run("estimate", "--level", "mid", "--skill", "nlp;cv", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["inputs"]["skills"] == ["nlp", "computer-vision"]
+    api = mlsal.estimate(level="mid", skills="nlp;cv")
+    assert api["inputs"]["skills"] == ["nlp", "computer-vision"]
+
+
+def test_real_pay_without_a_parity_is_warned_of_in_json_too(run: Run) -> None:
+    result = run("estimate", "--city", "London", "--real", "-f", "json")
+    assert result.exit_code == 0
+    warnings = json.loads(result.stdout)["warnings"]
+    assert any("no price parity for London" in w for w in warnings)
+    table = run("estimate", "--city", "London", "--real")
+    assert "no price parity for London" in table.stderr
+
+
+def test_the_year_of_dollars_is_checked_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import mlsal
+    import mlsal.profile
+
+    calls: list[int | None] = []
+    original = mlsal.profile.check_as_of
+
+    def counted(catalog: object, year: int | None) -> int:
+        calls.append(year)
+        return original(catalog, year)  # type: ignore[arg-type]
+
+    import mlsal.engine
+
+    for module in (mlsal.profile, mlsal.engine):  # wherever the check is imported
+        if hasattr(module, "check_as_of"):
+            monkeypatch.setattr(module, "check_as_of", counted)
+    mlsal.estimate(level="mid", as_of=2024)
+    assert calls == [2024]
