@@ -191,7 +191,9 @@ OPTION_TYPES: dict[str, Any] = {
 }
 
 
+@functools.cache
 def profile_options() -> list[inspect.Parameter]:
+    """The profile's options, built once for all the commands that take them."""
     options = []
     for item in INPUTS:
         names = (item.option, item.short) if item.short else (item.option,)

@@ -8,33 +8,69 @@ here (and a field of mlsal.profile.Profile, which a test keeps in step).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 Kind = Literal["number", "year", "name", "names", "code"]
 
 
-@dataclass(frozen=True)
 class Input:
-    field: str  # the Profile field
-    kind: Kind  # a number; a whole year; a name of a value; a list of names; a code
-    option: str  # the long command-line option
-    metavar: str
-    help: str
-    dimension: str | None = None  # the catalog dimension whose values it names
-    short: str | None = None  # a one-letter option
-    spellings: tuple[str, ...] = ()  # more names in CSV headers and API mappings
-    words: tuple[str, ...] = ()  # more names of the dimension, as `compare --by` takes them
-    plural: str | None = None  # the dimension's list in dimensions.toml, and as people say it
-    description: str | None = None  # what `mlsal factors` says the dimension does
-    job: bool = True  # describes the job (not how figures are shown): a profile column
-    # Where the values are kept: by hand in dimensions.toml, or derived (places.toml, the
-    # employers of companies.toml and employers.toml).
-    listed_in: Literal["hand", "derived", "none"] = "hand"
+    """One input of a profile. (A plain class: a dataclass costs every run of the CLI.)"""
+
+    __slots__ = (
+        "field",
+        "kind",
+        "option",
+        "metavar",
+        "help",
+        "dimension",
+        "short",
+        "spellings",
+        "words",
+        "plural",
+        "description",
+        "job",
+        "listed_in",
+    )
+
+    def __init__(
+        self,
+        field: str,  # the Profile field
+        kind: Kind,  # a number; a whole year; a name of a value; a list of names; a code
+        option: str,  # the long command-line option
+        metavar: str,
+        help: str,
+        *,
+        dimension: str | None = None,  # the catalog dimension whose values it names
+        short: str | None = None,  # a one-letter option
+        spellings: tuple[str, ...] = (),  # more names in CSV headers and API mappings
+        words: tuple[str, ...] = (),  # more names of the dimension, as `compare --by` takes
+        plural: str | None = None,  # its list in dimensions.toml, and as people say it
+        description: str | None = None,  # what `mlsal factors` says the dimension does
+        job: bool = True,  # describes the job (not how figures are shown): a profile column
+        # Where the values are kept: by hand in dimensions.toml, or derived (places.toml, the
+        # employers of companies.toml and employers.toml).
+        listed_in: Literal["hand", "derived", "none"] = "hand",
+    ) -> None:
+        self.field = field
+        self.kind = kind
+        self.option = option
+        self.metavar = metavar
+        self.help = help
+        self.dimension = dimension
+        self.short = short
+        self.spellings = spellings
+        self.words = words
+        self.plural = plural
+        self.description = description
+        self.job = job
+        self.listed_in = listed_in
 
     @property
     def is_list(self) -> bool:
         return self.kind == "names"
+
+    def __repr__(self) -> str:
+        return f"Input({self.field!r})"
 
 
 RELATIVE = "relative to the same source's typical ML engineer pay"

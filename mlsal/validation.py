@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import typing
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -16,7 +17,7 @@ def _booleans_for_numbers(model: Any, raw: Any, prefix: str) -> Iterator[str]:
     """Where raw gives true or false for a field the model types as a number."""
     if not isinstance(raw, dict) or not hasattr(model, "__dataclass_fields__"):
         return
-    hints = typing.get_type_hints(model)
+    hints = _hints(model)
     for name, value in raw.items():
         kind = hints.get(name)
         if kind is None:
@@ -33,10 +34,20 @@ def _booleans_for_numbers(model: Any, raw: Any, prefix: str) -> Iterator[str]:
                     yield from _booleans_for_numbers(inner[0], item, f"{where}.{index}.")
 
 
+@cache
+def _hints(model: Any) -> dict[str, Any]:
+    """A class's field types, evaluated once (evaluating them costs more than validating)."""
+    return typing.get_type_hints(model)
+
+
+# Control characters other than tab and newline: C0, DEL and C1.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _control_characters(raw: Any, where: str) -> Iterator[str]:
     """Where a text holds a control character other than tab and newline."""
     if isinstance(raw, str):
-        if any((ord(ch) < 32 and ch not in "\t\n") or 127 <= ord(ch) < 160 for ch in raw):
+        if CONTROL.search(raw):
             yield where or "(entry)"
     elif isinstance(raw, dict):
         for name, value in raw.items():

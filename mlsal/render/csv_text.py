@@ -5,16 +5,18 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mlsal.compare import Comparison
 from mlsal.dimensions import JOB_FIELDS
-from mlsal.explain import Step
-from mlsal.offer import OfferAssessment
 from mlsal.render.cells import safe_cell
 from mlsal.render.json_data import profile_data, trajectory_points
-from mlsal.result import Estimate
-from mlsal.trajectory import Trajectory
+
+if TYPE_CHECKING:
+    from mlsal.compare import Comparison
+    from mlsal.explain import Step
+    from mlsal.offer import OfferAssessment
+    from mlsal.result import Estimate
+    from mlsal.trajectory import Trajectory
 
 PROFILE_COLUMNS = JOB_FIELDS
 

@@ -5,7 +5,6 @@ table, JSON or CSV. Exhaustive: a new format fails type checking until each View
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, assert_never
 
@@ -16,15 +15,22 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
-@dataclass
 class View:
     """One result, ready to be shown in any format (each built only when asked for)."""
 
-    data: Callable[[], Any]  # the JSON document
-    csv: Callable[[], str]
-    table: Callable[[], Any]  # a Rich renderable, or plain text
-    # Printed on stderr for tables and CSV; JSON documents carry their own.
-    warnings: list[str] = field(default_factory=list)
+    __slots__ = ("data", "csv", "table", "warnings")
+
+    def __init__(
+        self,
+        data: Callable[[], Any],  # the JSON document
+        csv: Callable[[], str],
+        table: Callable[[], Any],  # a Rich renderable, or plain text
+        warnings: list[str] | None = None,  # on stderr for tables and CSV; JSON holds its own
+    ) -> None:
+        self.data = data
+        self.csv = csv
+        self.table = table
+        self.warnings = warnings or []
 
 
 def emit(output_format: OutputFormat, view: View) -> None:

@@ -6,22 +6,23 @@ Plain dicts and lists of str, int, float, bool and None, built from the engine's
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mlsal.compare import Comparison, Row
-from mlsal.explain import Step
-from mlsal.offer import OfferAssessment
-from mlsal.profile import Profile
-from mlsal.result import (
-    Conversion,
-    Estimate,
-    Factor,
-    OccupationReference,
-    PurchasingPower,
-    SourceInfo,
-    SourceView,
-)
-from mlsal.trajectory import Trajectory
+if TYPE_CHECKING:  # only the estimate's modules are imported by a run that prints one
+    from mlsal.compare import Comparison, Row
+    from mlsal.explain import Step
+    from mlsal.offer import OfferAssessment
+    from mlsal.profile import Profile
+    from mlsal.result import (
+        Conversion,
+        Estimate,
+        Factor,
+        OccupationReference,
+        PurchasingPower,
+        SourceInfo,
+        SourceView,
+    )
+    from mlsal.trajectory import Trajectory
 
 PROXY_NOTE = "closest official occupation: a proxy, not ML engineers' pay"
 

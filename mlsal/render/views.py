@@ -5,15 +5,33 @@ Renderers are imported when a format asks for them, so that a JSON run never imp
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mlsal.compare import Comparison
-from mlsal.explain import Step
-from mlsal.offer import OfferAssessment
-from mlsal.render import csv_text, json_data
 from mlsal.render.formats import View
-from mlsal.result import Estimate
-from mlsal.trajectory import Trajectory
+
+if TYPE_CHECKING:
+    from mlsal.compare import Comparison
+    from mlsal.explain import Step
+    from mlsal.offer import OfferAssessment
+    from mlsal.result import Estimate
+    from mlsal.trajectory import Trajectory
+
+
+class _Lazy:
+    """A module imported on first use: a JSON run never imports the CSV writers, nor the
+    modules of commands it does not run."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(self.name), attribute)
+
+
+csv_text: Any = _Lazy("mlsal.render.csv_text")
+json_data: Any = _Lazy("mlsal.render.json_data")
 
 
 def estimate_view(result: Estimate, real: bool = False) -> View:
@@ -136,6 +154,6 @@ def validation_view(report: dict[str, Any]) -> View:
 
     def csv() -> str:
         row = [report.get(column) for column in VALIDATION_COLUMNS]
-        return csv_text.to_csv(VALIDATION_COLUMNS, [row])
+        return str(csv_text.to_csv(VALIDATION_COLUMNS, [row]))
 
     return View(lambda: report, csv, text)
