@@ -5,6 +5,8 @@ The public API (imported on first use, so that `import mlsal` stays light):
     mlsal.estimate(inputs=None, *, data_dirs=(), **inputs) -> dict
         the object `mlsal estimate --format json` prints
     mlsal.estimate_result(...) -> mlsal.result.Estimate
+    mlsal.estimate_many(rows, *, unknown="error", errors="raise") -> iterator of dicts
+        many profiles (mappings, or a pandas / Polars DataFrame), as `mlsal batch` does
     mlsal.Profile, mlsal.UsageError, mlsal.DataError, mlsal.MlsalError
 """
 
@@ -21,12 +23,14 @@ __all__ = [
     "UsageError",
     "__version__",
     "estimate",
+    "estimate_many",
     "estimate_result",
 ]
 
 _EXPORTS = {
     "estimate": "mlsal.api",
     "estimate_result": "mlsal.api",
+    "estimate_many": "mlsal.api",
     "Profile": "mlsal.profile",
     "UsageError": "mlsal.errors",
     "DataError": "mlsal.errors",

@@ -9,22 +9,26 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, Any
 
+from mlsal.aging import check_as_of
 from mlsal.catalog import Catalog
-from mlsal.dimensions import INPUT_NAMES
-from mlsal.engine import Outputs, estimate_outputs, outputs_key
+from mlsal.dimensions import BY_FIELD, INPUT_NAMES
+from mlsal.engine import Outputs, estimate_outputs, outputs_key_of
 from mlsal.errors import MlsalError, UsageError
-from mlsal.profile import make_profile, resolve_profile
-from mlsal.render.cells import safe_cell
+from mlsal.profile import Profile, check_years, make_profile, resolve_currency, resolve_profile
+from mlsal.render.cells import FORMULA_STARTS, safe_cell
 
 OUTPUT_COLUMNS = ("low", "median", "high", "band", "sources", "warnings")
 # Marks a row that is no profile (too many cells, not JSON…); its value says why.
 NOT_A_ROW = "\0not a row"
 NOT_UTF8 = "it is not UTF-8 text (save it as UTF-8)"
-MEMO_LIMIT = 20_000  # rows remembered at once, as typed and as resolved; emptied when full
+# Estimates remembered by resolved profile: a varied roster rarely meets one twice, a list of
+# a few kinds of profile holds fewer than this.
+RESOLVED_KEPT = 5_000
+MEMO_LIMIT = 20_000  # cells and places remembered at once; emptied when full
 
 
 @dataclass
@@ -37,15 +41,24 @@ class BadRow:
 
 
 class BatchEstimator:
-    """Estimates rows keyed by column name. A row seen before (as typed) is answered from a
-    memo; so is a row that resolves to a profile whose estimate was made before (the engine
-    says what an estimate depends on): 'SF' and 'San Francisco', 3.2 and 4.7 years share."""
+    """Estimates rows keyed by column name. Each distinct cell is read and resolved once (a
+    name to its key, years checked…); a row whose cells all resolve is answered from the
+    estimates already made for the same resolved profile (the engine says what an estimate
+    depends on: 'SF' and 'San Francisco', 3.2 and 4.7 years share), else estimated by the
+    engine's batch path. A row with a bad cell takes the path of a single estimate, so that
+    its error is the one `mlsal estimate` gives."""
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self.fields: dict[str, str | None] = {}  # column -> the input it names, or None
-        self.typed: dict[tuple[Any, ...], Outputs | UsageError] = {}
+        # field -> {cell as typed -> the field's value, or ABSENT, or BAD}
+        self.cells: dict[str, dict[Any, Any]] = {field: {} for field in BY_FIELD}
+        self.places: dict[tuple[Any, ...], Any] = {}  # (city, state, country) as typed
+        self.columns: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         self.resolved: dict[tuple[Any, ...], Outputs] = {}
+        self.defaults = {name: value for name, value in vars(Profile()).items()}
+        self.defaults["role"] = catalog.method.reference.role
+        self.defaults["as_of"] = check_as_of(catalog, None)
 
     def field(self, column: str) -> str | None:
         found = self.fields.get(column, "")
@@ -53,37 +66,114 @@ class BatchEstimator:
             found = self.fields[column] = INPUT_NAMES.get(column.strip().casefold())
         return found
 
-    def outputs(self, row: dict[str, Any]) -> Outputs:
+    def outputs(self, row: Mapping[str, Any]) -> Outputs:
         """low, median, high, band, sources, warnings for one row; UsageError if it is bad."""
-        inputs = {c: v for c, v in row.items() if self.field(c) is not None}
-        typed = tuple((c, _hashable(v)) for c, v in inputs.items())
-        found = self.typed.get(typed)
+        fields = self._resolved_fields(row)
+        if fields is None:  # some cell is bad: the single estimate's path names the error
+            inputs = {c: v for c, v in row.items() if self.field(c) is not None}
+            profile = resolve_profile(make_profile(inputs), self.catalog)
+            return estimate_outputs(self.catalog, profile)
+        try:
+            key = outputs_key_of(self.catalog, fields)
+        except UsageError:
+            key = None  # years no level covers: estimated, to raise the engine's error
+        found = self.resolved.get(key) if key is not None else None
         if found is None:
-            found = self._compute(inputs)
-            _remember(self.typed, typed, found)
-        if isinstance(found, UsageError):
-            raise found
+            found = estimate_outputs(self.catalog, Profile.from_checked(fields))
+            _remember(self.resolved, key, found, RESOLVED_KEPT)
         return found
 
-    def _compute(self, inputs: dict[str, Any]) -> Outputs | UsageError:
-        try:
-            profile = resolve_profile(make_profile(inputs), self.catalog)
-            key = outputs_key(self.catalog, profile)
-            found = self.resolved.get(key)
-            if found is None:
-                found = estimate_outputs(self.catalog, profile)
-                _remember(self.resolved, key, found)
-        except UsageError as error:
-            return error
+    def _resolved_fields(self, row: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Every field of the resolved profile the row makes, or None if a cell is bad."""
+        fields = self.defaults.copy()
+        place = None
+        for column, field in self._profile_columns(row):
+            cell = row[column]
+            memo = self.cells[field]
+            if type(cell) is not str:
+                cell = _hashable(cell)
+            found = memo.get(cell, MISSING)
+            if found is MISSING:
+                found = self._cell(field, cell)
+                _remember(memo, cell, found)
+            if found is ABSENT:
+                continue
+            if found is BAD:
+                return None
+            if field in PLACE_FIELDS:
+                place = place or [None, None, None]
+                place[PLACE_FIELDS.index(field)] = found
+            else:
+                fields[field] = found
+        if place is not None:
+            typed = tuple(place)
+            where = self.places.get(typed, MISSING)
+            if where is MISSING:
+                where = self._place(*typed)
+                _remember(self.places, typed, where)
+            if where is BAD:
+                return None
+            fields.update(where)
+        return fields
+
+    def _profile_columns(self, row: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """The row's columns that name inputs, with the input each names (once per set of
+        columns: every row of a CSV file has the same)."""
+        columns = tuple(row)
+        found = self.columns.get(columns)
+        if found is None:
+            found = [(c, f) for c in columns if (f := self.field(c)) is not None]
+            _remember(self.columns, columns, found)
         return found
+
+    def _cell(self, field: str, cell: Any) -> Any:
+        """One cell as the profile's field: read as make_profile reads it, resolved as
+        resolve_profile resolves it (the place is resolved as a whole, in _place)."""
+        try:
+            value = getattr(make_profile({field: cell}), field)
+            if value is None or value == ():
+                return ABSENT
+            if field in PLACE_FIELDS:
+                return value  # resolved with the others of the place
+            if field == "years":
+                check_years(value, self.catalog.method.limits.max_years)
+                return value + 0.0
+            if field == "as_of":
+                return check_as_of(self.catalog, value)
+            if field == "currency":
+                return resolve_currency(self.catalog, value)
+            dimension = BY_FIELD[field].dimension
+            assert dimension is not None
+            if BY_FIELD[field].is_list:
+                return tuple(dict.fromkeys(self.catalog.resolve(dimension, v) for v in value))
+            return self.catalog.resolve(dimension, value)
+        except UsageError:
+            return BAD
+
+    def _place(self, city: Any, state: Any, country: Any) -> Any:
+        try:
+            profile = Profile(city=city, state=state, country=country)
+            resolved = resolve_profile(profile, self.catalog)
+        except UsageError:
+            return BAD
+        return {name: getattr(resolved, name) for name in (*PLACE_FIELDS, "unmatched_city")}
+
+
+PLACE_FIELDS = ("city", "state", "country")  # resolved together: they must agree
+MISSING, ABSENT, BAD = object(), object(), object()
 
 
 def _hashable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
+    """A cell as a memo's key: a list as a tuple, NaN (a data frame's empty cell) as None."""
+    if isinstance(value, list):
+        return tuple(value)
+    return None if value != value else value
 
 
-def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
-    if len(memo) >= MEMO_LIMIT:  # a bound on memory, whatever the input
+def _remember(memo: dict[Any, Any], key: Any, value: Any, limit: int | None = None) -> None:
+    if key is None:
+        return
+    if len(memo) >= (limit or MEMO_LIMIT):  # a bound on memory, whatever the input
         memo.clear()
     memo[key] = value
 
@@ -218,8 +308,14 @@ class CsvWriter:
 
     def write(self, row: dict[str, Any], outputs: Outputs) -> None:
         low, median, high, band, sources, warnings = outputs
+        passed = [row.get(c, "") for c in self.header]
         cells = [
-            *(_cell(row.get(c, "")) for c in self.header),
+            *[
+                # a plain text cell is written as it is; only one a spreadsheet would run
+                # as a formula, or not text, needs more
+                cell if type(cell) is str and not cell.startswith(FORMULA_STARTS) else _cell(cell)
+                for cell in passed
+            ],
             low,
             median,
             high,
@@ -278,6 +374,8 @@ def run_batch(
     estimator = BatchEstimator(catalog)
     # A batch's own output read again: its old results give way to the new ones.
     passed_on = [c for c in header if c.casefold() not in OUTPUT_COLUMNS]
+    if input_format == "jsonl" and output_format == "jsonl":
+        passed_on = []  # each object keeps its own keys, none added
     writer = WRITERS[output_format](target, passed_on)
     written = bad = 0
     for line, row in rows:

@@ -23,6 +23,7 @@ from mlsal.schema import (
 
 T = TypeVar("T")
 KNOWN_SHOWN = 12  # values listed when nothing is close to what was typed
+UNKNOWN_KEPT = 10_000  # unknown names remembered with what was said of them
 MAX_NAME_LENGTH = 100  # longer than any name of any value: refused without comparing
 
 # Facts whose `value` names a value of another dimension's list.
@@ -154,10 +155,22 @@ class Catalog(Record):
         key = self.lookup(dimension, text)
         if key is not None:
             return key
+        unknown = self.memo.setdefault(("unknown", dimension), {})
+        said = unknown.get(text)
+        if said is None:
+            said = self._unknown(dimension, text)
+            if len(unknown) >= UNKNOWN_KEPT:  # a bound, whatever the input
+                unknown.clear()
+            unknown[text] = said
+        raise UsageError(said)
+
+    def _unknown(self, dimension: str, text: str) -> str:
+        """Why the text names no value, with the nearest names (worked out once per text:
+        a batch's typos repeat)."""
         spoken = dimension.replace("_", " ")
         if len(text) > MAX_NAME_LENGTH:  # no name is this long; comparing it would cost much
             shown = text[:40] + "…"
-            raise UsageError(
+            return (
                 f"unknown {spoken} '{shown}': {len(text):,} characters, and no name is longer "
                 f"than {MAX_NAME_LENGTH}"
             )
@@ -167,5 +180,5 @@ class Catalog(Record):
             known = ", ".join(keys[:KNOWN_SHOWN])
             if len(keys) > KNOWN_SHOWN:
                 known += f", … ({len(keys)} in all)"
-            raise UsageError(f"unknown {spoken} '{text}'; known: {known}")
-        raise UsageError(f"unknown {spoken} '{text}'{did_you_mean(suggestions)}")
+            return f"unknown {spoken} '{text}'; known: {known}"
+        return f"unknown {spoken} '{text}'{did_you_mean(suggestions)}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -62,6 +62,10 @@ def level_for_years(catalog: Catalog, years: float) -> str:
 
 def _years_ceiling(catalog: Catalog, level: str) -> list[str]:
     """Why years never reach the levels above the one they map to last, if they don't."""
+    return list(catalog.remember(("years ceiling", level), lambda: _ceiling(catalog, level)))
+
+
+def _ceiling(catalog: Catalog, level: str) -> list[str]:
     ranges = level_year_ranges(catalog)
     if ranges.get(level, (0.0, 0.0))[1] != math.inf:
         return []
@@ -480,6 +484,13 @@ def _measured_against(catalog: Catalog, fact: Fact) -> str | None:
 def make_factor(catalog: Catalog, dimension: str, value: str, level: str | None = None) -> Factor:
     """The factor of one value (for one level, where sources give figures by level), once per
     catalog."""
+    return catalog.remember(
+        ("factor at level", dimension, value, level),
+        lambda: _factor_at_level(catalog, dimension, value, level),
+    )
+
+
+def _factor_at_level(catalog: Catalog, dimension: str, value: str, level: str | None) -> Factor:
     facts = catalog.facts_for(dimension, value)
     by_level = level if any(f.level for f in facts) else None  # else one factor serves all
     factor = catalog.remember(
@@ -551,7 +562,7 @@ def _skipped(factor: Factor, why: str, status: FactorStatus = "skipped") -> Fact
 
 
 def location_factors(
-    catalog: Catalog, profile: Profile, company: Factor | None = None
+    catalog: Catalog, profile: Profile, company_holds_place: bool = False
 ) -> list[Factor]:
     """The most local place with a figure: city, else state, else country.
 
@@ -578,13 +589,7 @@ def location_factors(
         factors.append(state)
         if local is None and state.applied:
             local = state
-    if (
-        local is not None
-        and company is not None
-        and company.applied
-        and not company.place_adjusted
-        and country == home
-    ):
+    if local is not None and company_holds_place and country == home:
         factors[factors.index(local)] = _skipped(local, company_reflects)
     if country is None:
         return factors
@@ -644,34 +649,118 @@ def strongest_of(catalog: Catalog, dimension: str, keys: tuple[str, ...]) -> lis
 
 
 def profile_factors(catalog: Catalog, profile: Profile) -> list[Factor]:
-    factors: list[Factor] = []
+    return [f for group in factor_groups(catalog, profile) for f in group.factors]
+
+
+class FactorGroup:
+    """Factors that depend on a few inputs only (the role; the place and the company…), with
+    what they add to an estimate worked out once: a batch of a million rows meets each group
+    far fewer times than it has rows."""
+
+    __slots__ = ("factors", "log_sum", "variance", "warnings", "flags", "sources")
+
+    def __init__(self, catalog: Catalog, factors: list[Factor]) -> None:
+        self.factors = tuple(factors)
+        applied = [f for f in factors if f.applied and f.multiplier is not None]
+        self.log_sum = sum(math.log(f.multiplier or 1.0) for f in applied)
+        self.variance = sum(f.sigma_between**2 for f in applied)
+        self.warnings = tuple(_factor_warnings(catalog, factors))
+        self.flags = tuple(_flags(catalog, factors))
+        self.sources = tuple(v.source for f in factors if f.applied for v in f.views)
+
+
+GROUPS_KEPT = 50_000  # factor groups remembered at once; emptied when full
+
+
+def factor_groups(
+    catalog: Catalog, profile: Profile, level: str | None = None
+) -> list[FactorGroup]:
+    """The profile's factors in the order they apply and are reported, in groups. `level`:
+    the level the estimate is for, if the profile's own is not set (years map to it)."""
+    company, level = profile.company, profile.level or level
+    has_company = company is not None
     role = profile.role or catalog.method.reference.role
+    company_factor = _company_factor(catalog, company, level)
+    # An employer's figure measured against the nation already holds where it pays.
+    holds_place = (
+        company_factor is not None and company_factor.applied and not company_factor.place_adjusted
+    )
+    place = (holds_place, profile.city, profile.state, profile.country, profile.unmatched_city)
+    return [
+        _group(catalog, ("role", role), lambda: [_role_factor(catalog, role)]),
+        _group(
+            catalog,
+            ("place", *place),
+            lambda: location_factors(catalog, profile, holds_place),
+        ),
+        _group(
+            catalog,
+            ("industry", profile.industry, profile.company_size, has_company),
+            lambda: _kind_factors(catalog, profile.industry, profile.company_size, has_company),
+        ),
+        _group(
+            catalog,
+            ("company", company, level),
+            lambda: [] if company_factor is None else [company_factor],
+        ),
+        _group(
+            catalog,
+            ("education", profile.education),
+            lambda: (
+                [make_factor(catalog, "education", profile.education)]
+                if profile.education is not None
+                else []
+            ),
+        ),
+        _group(
+            catalog,
+            ("certification", profile.certifications),
+            lambda: strongest_of(catalog, "certification", profile.certifications),
+        ),
+        _group(
+            catalog,
+            ("skill", profile.skills),
+            lambda: strongest_of(catalog, "skill", profile.skills),
+        ),
+    ]
+
+
+def _group(catalog: Catalog, key: tuple[Any, ...], make: Callable[[], list[Factor]]) -> FactorGroup:
+    groups: dict[tuple[Any, ...], FactorGroup] = catalog.memo.setdefault("factor groups", {})
+    found = groups.get(key)
+    if found is None:
+        if len(groups) >= GROUPS_KEPT:  # memory stays flat, whatever the input
+            groups.clear()
+        found = groups[key] = FactorGroup(catalog, make())
+    return found
+
+
+def _role_factor(catalog: Catalog, role: str) -> Factor:
     if role == catalog.method.reference.role:
-        why = "the sources' figures are for this role"
-        factors.append(_reference_factor(catalog, "role", role, why))
-    else:
-        factors.append(make_factor(catalog, "role", role))
-    company = None
-    if profile.company is not None:
-        company = make_factor(catalog, "company", profile.company, profile.level)
-    factors.extend(location_factors(catalog, profile, company))
+        return _reference_factor(catalog, "role", role, "the sources' figures are for this role")
+    return make_factor(catalog, "role", role)
+
+
+def _company_factor(catalog: Catalog, company: str | None, level: str | None) -> Factor | None:
+    return None if company is None else make_factor(catalog, "company", company, level)
+
+
+def _kind_factors(
+    catalog: Catalog, industry: str | None, size: str | None, has_company: bool
+) -> list[Factor]:
+    """Industry and company size, which an employer's own figure already reflects."""
+    factors = []
     company_covers = "the company's own figure already reflects its {}"
     for dimension, value, covered in (
-        ("industry", profile.industry, "industry"),
-        ("company_size", profile.company_size, "size"),
+        ("industry", industry, "industry"),
+        ("company_size", size, "size"),
     ):
         if value is None:
             continue
         factor = make_factor(catalog, dimension, value)
-        if profile.company is not None and factor.applied:
+        if has_company and factor.applied:
             factor = _skipped(factor, company_covers.format(covered))
         factors.append(factor)
-    if company is not None:
-        factors.append(company)
-    if profile.education is not None:
-        factors.append(make_factor(catalog, "education", profile.education))
-    factors.extend(strongest_of(catalog, "certification", profile.certifications))
-    factors.extend(strongest_of(catalog, "skill", profile.skills))
     return factors
 
 
@@ -691,15 +780,11 @@ def estimate(catalog: Catalog, profile: Profile, real: bool = False) -> Estimate
     as_of = latest_year(catalog) if profile.as_of is None else profile.as_of
     resolved = profile if level == profile.level else replace(profile, level=level)
     band = make_band(catalog, level, as_of)
-    factors = profile_factors(catalog, resolved)
-    warnings += _factor_warnings(catalog, factors)
-    warnings += _place_warnings(catalog, profile, factors)
-    warnings.extend(band.notes)
-    flags = _flags(catalog, factors)
-    warnings.extend(flags)
-    warnings += _unlocated(catalog, profile, factors)
-
-    median, sigma = _combined(band, factors)
+    groups = factor_groups(catalog, resolved)
+    factors = [f for group in groups for f in group.factors]
+    flags = [flag for group in groups for flag in group.flags]
+    warnings += _after_factors(catalog, profile, band, groups, flags)
+    median, sigma = _combined(band, groups)
     method = catalog.method.band
     low = quantile(median, sigma, method.low_percentile)
     high = quantile(median, sigma, method.high_percentile)
@@ -707,10 +792,7 @@ def estimate(catalog: Catalog, profile: Profile, real: bool = False) -> Estimate
     basis, basis_share, by_source = band_basis(catalog, band)
     conversion = currency_conversion(catalog, profile.currency, as_of)
     if conversion is not None and conversion.year != as_of:
-        warnings.append(
-            f"{conversion.currency} at {conversion.rate:g} per US dollar, the rate of "
-            f"{conversion.year}: the latest year {conversion.source}'s records state one"
-        )
+        warnings.append(_rate_year_warning(conversion))
     power = purchasing_power(catalog, profile.city, low, median, high)
     if real and power is None:
         warnings.append(_no_price_parity(catalog, profile.city))
@@ -743,6 +825,13 @@ def estimate(catalog: Catalog, profile: Profile, real: bool = False) -> Estimate
     )
 
 
+def _rate_year_warning(conversion: Conversion) -> str:
+    return (
+        f"{conversion.currency} at {conversion.rate:g} per US dollar, the rate of "
+        f"{conversion.year}: the latest year {conversion.source}'s records state one"
+    )
+
+
 def _level_of(catalog: Catalog, profile: Profile) -> tuple[str | None, list[str]]:
     """The level the estimate is for (given, or the one the years map to), and what to say."""
     level, warnings = profile.level, []
@@ -759,15 +848,25 @@ def _level_of(catalog: Catalog, profile: Profile) -> tuple[str | None, list[str]
     return level, warnings
 
 
-def _combined(band: Band, factors: list[Factor]) -> tuple[float, float]:
+def _combined(band: Band, groups: list[FactorGroup]) -> tuple[float, float]:
     """The median and log-scale sigma: the band's, times every applied factor."""
-    log_median = math.log(band.ordered_median)
-    variance = band.sigma_within**2 + band.sigma_between**2
-    for factor in factors:
-        if factor.applied and factor.multiplier is not None:
-            log_median += math.log(factor.multiplier)
-            variance += factor.sigma_between**2
+    log_median = math.log(band.ordered_median) + sum(g.log_sum for g in groups)
+    variance = band.sigma_within**2 + band.sigma_between**2 + sum(g.variance for g in groups)
     return math.exp(log_median), math.sqrt(variance)
+
+
+def _after_factors(
+    catalog: Catalog, profile: Profile, band: Band, groups: list[FactorGroup], flags: list[str]
+) -> list[str]:
+    """What the factors, the band and the place leave to say, in the order it is said."""
+    factors = [f for group in groups for f in group.factors]
+    return [
+        *(w for group in groups for w in group.warnings),
+        *_place_warnings(catalog, profile, factors),
+        *band.notes,
+        *flags,
+        *_unlocated(catalog, profile, factors),
+    ]
 
 
 def _factor_warnings(catalog: Catalog, factors: list[Factor]) -> list[str]:
@@ -818,13 +917,16 @@ Outputs = tuple[int, int, int, float, tuple[str, ...], tuple[str, ...]]
 def outputs_key(catalog: Catalog, profile: Profile) -> tuple[Any, ...]:
     """What an estimate of a resolved profile depends on: its inputs, with years only through
     the level they map to (and as typed when a level is given too, for the warning)."""
-    years: float | None = profile.years
-    if profile.years is not None and profile.level is None:
-        years = None
-        level: str | None = level_for_years(catalog, profile.years)
-    else:
-        level = profile.level
-    return (level, years, *(getattr(profile, name) for name in KEYED_FIELDS))
+    return outputs_key_of(catalog, vars(profile))
+
+
+def outputs_key_of(catalog: Catalog, fields: dict[str, Any]) -> tuple[Any, ...]:
+    """outputs_key of the resolved profile these fields (all of them) would make."""
+    years: float | None = fields["years"]
+    level: str | None = fields["level"]
+    if years is not None and level is None:
+        level, years = level_for_years(catalog, years), None
+    return (level, years, *[fields[name] for name in KEYED_FIELDS])
 
 
 KEYED_FIELDS = tuple(
@@ -833,14 +935,28 @@ KEYED_FIELDS = tuple(
 
 
 def estimate_outputs(catalog: Catalog, profile: Profile) -> Outputs:
-    result = estimate(catalog, profile)
+    """What a batch row shows of the estimate (see Outputs): the same figures and warnings as
+    estimate(), computed without the rest of the Estimate."""
+    level, warnings = _level_of(catalog, profile)
+    as_of = latest_year(catalog) if profile.as_of is None else profile.as_of
+    band = make_band(catalog, level, as_of)
+    groups = factor_groups(catalog, profile, level)
+    flags = [flag for group in groups for flag in group.flags]
+    warnings += _after_factors(catalog, profile, band, groups, flags)
+    median, sigma = _combined(band, groups)
+    method = catalog.method.band
+    conversion = currency_conversion(catalog, profile.currency, as_of)
+    if conversion is not None and conversion.year != as_of:
+        warnings.append(_rate_year_warning(conversion))
+    sources = {view.source for view in band.views}
+    sources.update(source for group in groups for source in group.sources)
     return (
-        result.low,
-        result.median,
-        result.high,
-        result.band_share,
-        tuple(s.id for s in result.sources),
-        tuple(result.warnings),
+        round(quantile(median, sigma, method.low_percentile)),
+        round(median),
+        round(quantile(median, sigma, method.high_percentile)),
+        round((method.high_percentile - method.low_percentile) / 100, 4),
+        tuple(sorted(sources)),
+        tuple(warnings),
     )
 
 

@@ -83,6 +83,8 @@ def _missing(value: Any) -> bool:
 
 def _number(name: str, value: Any, whole: bool) -> Any:
     spoken = BY_FIELD[name].option.removeprefix("--").replace("-", " ")
+    if isinstance(value, bool):  # true is no number of years (JSON, Python)
+        raise UsageError(f"{spoken} must be a number, got '{value}'")
     try:
         number = float(str(value).strip()) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):

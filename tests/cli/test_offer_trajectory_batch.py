@@ -182,11 +182,13 @@ def test_batch_memo_stays_bounded(
     monkeypatch: pytest.MonkeyPatch, run: Run, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(batch_module, "MEMO_LIMIT", 5)
+    monkeypatch.setattr(batch_module, "RESOLVED_KEPT", 5)
     seen: list[int] = []
     original = batch_module.BatchEstimator.outputs
 
     def spy(self: batch_module.BatchEstimator, row: dict[str, str]) -> list[object]:
-        seen.append(max(len(self.typed), len(self.resolved)))
+        sizes = [len(self.resolved), len(self.places), *(len(m) for m in self.cells.values())]
+        seen.append(max(sizes))
         return original(self, row)
 
     monkeypatch.setattr(batch_module.BatchEstimator, "outputs", spy)
@@ -265,3 +267,37 @@ def test_progress_bar_only_on_a_terminal_for_large_inputs(
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
     with batch_io.progress(str(big)) as tick:
         assert tick is None
+
+
+def test_batch_reads_and_writes_json_lines_by_extension(run: Run, tmp_path: Path) -> None:
+    source = tmp_path / "people.jsonl"
+    source.write_text(
+        '{"id": 1, "years": 3, "city": "SF", "skills": ["nlp", "cv"]}\n'
+        "\n"
+        '{"id": 2, "level": "staff", "team": "ads"}\n',
+        encoding="utf-8",
+    )
+    target = tmp_path / "out.jsonl"
+    result = run("batch", str(source), "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    first, second = (json.loads(line) for line in target.read_text().splitlines())
+    assert first["id"] == 1 and first["skills"] == ["nlp", "cv"]
+    expected = mlsal.estimate(years=3, city="SF", skills=["nlp", "cv"])
+    assert (first["low"], first["median"], first["high"]) == (
+        expected["low"],
+        expected["median"],
+        expected["high"],
+    )
+    assert second["team"] == "ads" and "city" not in second
+    assert second["median"] == mlsal.estimate(level="staff")["median"]
+
+
+def test_batch_json_lines_from_stdin_to_csv(run: Run) -> None:
+    lines = '{"years": 3, "city": "SF"}\n{"years": "x"}\n[1, 2]\n{"city": "NYC"\n'
+    result = run("batch", "-", "--input-format", "jsonl", input=lines)
+    assert result.exit_code == 1
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0][:2] == ["years", "city"] and len(rows) == 2  # the header, one good row
+    assert "line 2: years must be a number, got 'x'" in result.stderr
+    assert "line 3: a JSON list, not an object" in result.stderr
+    assert "line 4: not JSON:" in result.stderr

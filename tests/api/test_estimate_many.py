@@ -1,0 +1,170 @@
+"""mlsal.estimate_many: many profiles from mappings or a data frame, in order, as `mlsal
+batch` estimates them; and the batch path gives what one estimate at a time gives."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import mlsal
+from mlsal.api import catalog
+from mlsal.batch import BatchEstimator, CsvWriter
+from mlsal.engine import estimate
+from mlsal.errors import UsageError
+from mlsal.profile import make_profile, resolve_profile
+
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+import batch as benchmark  # noqa: E402  (the benchmark's own generators of input)
+
+
+def one_at_a_time(row: dict[str, Any]) -> Any:
+    """A row's outputs through the path of `mlsal estimate`: resolve, then a whole estimate."""
+    inputs = {k: v for k, v in row.items() if k.strip().casefold() in mlsal.api.INPUT_NAMES}
+    data = catalog()
+    try:
+        result = estimate(data, resolve_profile(make_profile(inputs), data))
+    except UsageError as error:
+        return str(error)
+    sources = tuple(s.id for s in result.sources)
+    return (result.low, result.median, result.high, result.band_share, sources, result.warnings)
+
+
+def generated(kind: str, rows: int, folder: Path) -> list[dict[str, str]]:
+    path = folder / f"{kind}.csv"
+    benchmark.BUILDERS[kind](path, rows)
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.parametrize("kind", ["typical", "varied"])
+def test_the_batch_path_writes_what_single_estimates_give(kind: str, tmp_path: Path) -> None:
+    """Byte for byte: the batch's memoised path against one whole estimate per row, through
+    the same writer, on both benchmark inputs (typos, aliases, every column)."""
+    rows = generated(kind, 1_500, tmp_path)
+    estimator = BatchEstimator(catalog())
+    header = list(rows[0])
+    lean, whole = io.StringIO(), io.StringIO()
+    lean_writer, whole_writer = CsvWriter(lean, header), CsvWriter(whole, header)
+    errors = 0
+    for row in rows:
+        expected = one_at_a_time(row)
+        try:
+            got = estimator.outputs(row)
+        except UsageError as error:
+            assert str(error) == expected
+            errors += 1
+            continue
+        assert not isinstance(expected, str), expected
+        lean_writer.write(row, got)
+        whole_writer.write(row, (*expected[:5], tuple(expected[5])))
+    assert lean.getvalue() == whole.getvalue()
+    assert kind == "typical" or errors > 0, "the varied input has typos"
+
+
+def test_mappings_in_order_with_the_batch_columns() -> None:
+    rows = [{"years": 3, "city": "SF"}, {"level": "staff"}, {"years": 3, "city": "sf"}]
+    results = list(mlsal.estimate_many(rows))
+    assert [set(r) for r in results] == [set(mlsal.api.MANY_COLUMNS)] * 3
+    single = mlsal.estimate(years=3, city="SF")
+    assert (results[0]["low"], results[0]["median"], results[0]["high"]) == (
+        single["low"],
+        single["median"],
+        single["high"],
+    )
+    assert results[0]["sources"] == [s["id"] for s in single["sources"]]
+    assert results[2] == results[0]
+    assert results[1]["median"] == mlsal.estimate(level="staff")["median"]
+
+
+def test_unknown_columns_are_refused_or_passed_over() -> None:
+    rows = [{"years": 3, "citty": "SF", "id": 7}]
+    with pytest.raises(UsageError, match=r"unknown input 'citty'; did you mean 'city'\?"):
+        list(mlsal.estimate_many(rows))
+    kept = list(mlsal.estimate_many(rows, unknown="ignore"))
+    assert kept[0]["error"] is None and kept[0]["median"] == mlsal.estimate(years=3)["median"]
+
+
+def test_bad_rows_raise_with_their_number_or_are_kept() -> None:
+    rows = [{"city": "SF"}, {"city": "Atlantis"}, {"city": "NYC"}]
+    with pytest.raises(UsageError, match=r"^row 1: unknown city 'Atlantis'"):
+        list(mlsal.estimate_many(rows))
+    kept = list(mlsal.estimate_many(rows, errors="keep"))
+    assert [r["error"] is None for r in kept] == [True, False, True]
+    assert kept[1]["median"] is None and "Atlantis" in kept[1]["error"]
+
+
+def test_a_data_frame_with_extra_columns_and_empty_cells() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        {
+            "employee": ["ana", "bo", "cy"],
+            "years": [3, None, 12],  # NaN: not given
+            "level": [None, "staff", None],
+            "city": ["SF", "Seattle", float("nan")],
+        }
+    )
+    results = pd.DataFrame(list(mlsal.estimate_many(frame, unknown="ignore")), index=frame.index)
+    joined = frame.join(results)
+    assert list(joined["median"]) == [
+        mlsal.estimate(years=3, city="SF")["median"],
+        mlsal.estimate(level="staff", city="Seattle")["median"],
+        mlsal.estimate(years=12)["median"],
+    ]
+    with pytest.raises(UsageError, match="unknown input 'employee'"):
+        list(mlsal.estimate_many(frame))
+
+
+def test_partitions_give_what_the_whole_frame_gives() -> None:
+    """What Spark's mapInPandas does: the same function over each partition of the frame."""
+    pd = pytest.importorskip("pandas")
+    roster = benchmark.Roster(random.Random(3))
+    frame = pd.DataFrame(
+        [roster.row(i) for i in range(600)], columns=benchmark.VARIED_COLUMNS
+    ).astype(str)
+
+    def estimate_partition(frames: Any) -> Any:
+        for part in frames:
+            found = mlsal.estimate_many(part, unknown="ignore", errors="keep")
+            yield pd.DataFrame(list(found), index=part.index)
+
+    parts = [frame.iloc[start : start + 137] for start in range(0, len(frame), 137)]
+    by_parts = pd.concat(list(estimate_partition(iter(parts))))
+    whole = next(estimate_partition(iter([frame])))
+
+    def plain(result: Any) -> list[tuple[Any, ...]]:
+        return [
+            tuple(None if value != value else value for value in row)  # NaN and None alike
+            for row in result[["low", "median", "high", "band", "error"]].itertuples()
+        ]
+
+    assert plain(by_parts) == plain(whole)
+    assert list(by_parts["sources"]) == list(whole["sources"])
+    assert 0 < whole["error"].notna().sum() < len(frame) // 10
+
+
+def test_the_readme_data_frame_example_runs_on_a_frame_with_extra_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("pandas")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = readme.split("```python\n")[1:]
+    example = next(b.split("```")[0] for b in blocks if "estimate_many(df" in b)
+    (tmp_path / "roster.csv").write_text(
+        "employee_id,team,years,city,company\n1,ads,3,SF,google\n2,infra,,Seattle,\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    scope: dict[str, Any] = {"mlsal": mlsal}
+    exec(example, scope)  # noqa: S102  (the README's own example)
+    df = scope["df"]
+    assert list(df.columns)[:3] == ["employee_id", "team", "years"]
+    assert df.loc[0, "median"] == mlsal.estimate(years=3, city="SF", company="google")["median"]
+    assert df.loc[1, "median"] == mlsal.estimate(city="Seattle")["median"]
