@@ -260,6 +260,16 @@ RealOption = Annotated[
 def estimate(
     profile: Profile,
     real: RealOption = False,
+    detail: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            "-v",
+            "--verbose",
+            help="Show the whole calculation: each step, what every source says, official "
+            "statistics and caveats.",
+        ),
+    ] = False,
     output_format: FormatOption = OutputFormat.table,
 ) -> None:
     """Estimate low / median / high annual pay for a profile, with its sources.
@@ -272,7 +282,7 @@ def estimate(
         from mlsal.render.views import estimate_view
 
         result = estimate_result(profile, data_dirs=Settings.data_dirs, real=real)
-        return estimate_view(result, real=real)
+        return estimate_view(result, real=real, detail=detail)
 
     show(output_format, compute)
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from mlsal.amounts import dollars
 from mlsal.compare import COMPARABLE, Comparison, Row
+from mlsal.render.fit import Col, FitTable
 from mlsal.render.kit import (
     caveats_text,
     cite,
@@ -89,23 +89,21 @@ def render_comparison(comparison: Comparison, real: bool = False) -> RenderableT
     return Group(*parts)
 
 
-def comparison_table(comparison: Comparison, numbers: dict[str, int], real: bool) -> Table:
+def comparison_table(comparison: Comparison, numbers: dict[str, int], real: bool) -> FitTable:
     dimension = comparison.dimension
     first = comparison.rows[0].estimate
     spoken = dimension.replace("_", " ")
-    table = Table(
-        title=f"Annual pay by {spoken}, {pay_unit(first)} ({first.basis_text})",
-        title_justify="left",
-    )
-    table.add_column(spoken.capitalize())
-    table.add_column(f"Low (P{first.low_percentile})", justify="right", no_wrap=True)
-    table.add_column("Median", justify="right", style="bold green", no_wrap=True)
-    table.add_column(f"High (P{first.high_percentile})", justify="right", no_wrap=True)
-    table.add_column("Median vs first", justify="right", no_wrap=True)
-    if real:
-        table.add_column("Median buys", justify="right", no_wrap=True)
-    table.add_column("Sources", no_wrap=True)
-    table.add_column("Sources say")
+    columns = [
+        Col(spoken.capitalize()),
+        Col(f"Low (P{first.low_percentile})", justify="right"),
+        Col("Median", justify="right", style="bold green"),
+        Col(f"High (P{first.high_percentile})", justify="right"),
+        Col("Median vs first", justify="right"),
+        *([Col("Median buys", justify="right")] if real else []),
+        Col("Sources", drop=2),
+        Col("Sources say", whole=False, drop=1),
+    ]
+    rows = []
     for row in comparison.rows:
         estimate = row.estimate
         figures = (
@@ -117,15 +115,18 @@ def comparison_table(comparison: Comparison, numbers: dict[str, int], real: bool
         if real:
             power = estimate.purchasing_power
             bought = ["—" if power is None or not row.has_figure else dollars(power.median)]
-        table.add_row(
-            row.label,
-            *figures,
-            change_text(row),
-            *bought,
-            cite([s.id for s in estimate.sources], numbers),
-            disagreement(row, dimension) if row.has_figure else row.reason or "",
+        rows.append(
+            [
+                row.label,
+                *figures,
+                change_text(row),
+                *bought,
+                cite([s.id for s in estimate.sources], numbers),
+                disagreement(row, dimension) if row.has_figure else row.reason or "",
+            ]
         )
-    return table
+    title = f"Annual pay by {spoken}, {pay_unit(first)} ({first.basis_text})"
+    return FitTable(columns, rows, title=title)
 
 
 def legend(first: Estimate, first_label: str, real: bool) -> str:

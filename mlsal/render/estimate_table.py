@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from mlsal.amounts import dollars
+from mlsal.render.fit import Col, FitTable
 from mlsal.render.kit import (
+    bullets,
     caveats_text,
     cite,
     factor_note,
@@ -22,23 +23,26 @@ from mlsal.render.kit import (
 from mlsal.result import Estimate
 
 
-def band_table(estimate: Estimate) -> Table:
+def band_table(estimate: Estimate) -> RenderableType:
+    """The three figures, under a title that says what they measure."""
+    columns = [
+        Col(f"Low (P{estimate.low_percentile})", justify="right"),
+        Col("Median", justify="right", style="bold green"),
+        Col(f"High (P{estimate.high_percentile})", justify="right"),
+    ]
+    row = [pay(estimate, a) for a in (estimate.low, estimate.median, estimate.high)]
     title = f"Annual pay, {pay_unit(estimate)} ({estimate.basis_text})"
-    table = Table(title=title, title_justify="left", min_width=min(len(title), 60))
-    table.add_column(f"Low (P{estimate.low_percentile})", justify="right")
-    table.add_column("Median", justify="right", style="bold green")
-    table.add_column(f"High (P{estimate.high_percentile})", justify="right")
-    table.add_row(*(pay(estimate, a) for a in (estimate.low, estimate.median, estimate.high)))
-    return table
+    return FitTable(columns, [row], title=title)
 
 
-def steps_table(estimate: Estimate, numbers: dict[str, int]) -> Table:
-    table = Table(title="How it was made", title_justify="left")
-    table.add_column("Step")
-    table.add_column("Value")
-    table.add_column("Figure", justify="right")
-    table.add_column("Sources")
-    table.add_column("Note")
+def steps_table(estimate: Estimate, numbers: dict[str, int]) -> RenderableType:
+    columns = [
+        Col("Step"),
+        Col("Value", whole=False),
+        Col("Figure", justify="right"),
+        Col("Sources", drop=2),
+        Col("Note", whole=False, drop=1),
+    ]
     band = estimate.band
     values = [v.value for v in band.views]
     weights = ", ".join(f"{v.source} {v.weight:g}" for v in band.views)
@@ -48,25 +52,29 @@ def steps_table(estimate: Estimate, numbers: dict[str, int]) -> Table:
         if len(values) > 1
         else f"one source ({band.views[0].source})"
     )
-    table.add_row(
-        "Baseline",
-        band.label,
-        dollars(band.ordered_median),
-        cite([v.source for v in band.views], numbers),
-        spread,
-    )
+    rows = [
+        [
+            "Baseline",
+            band.label,
+            dollars(band.ordered_median),
+            cite([v.source for v in band.views], numbers),
+            spread,
+        ]
+    ]
     for factor in estimate.factors:
         note = factor.reason or ""
         if factor.applied and factor.raw_multiplier is not None:
             note = "; ".join(n for n in (factor.reason, factor_note(factor)) if n)
-        table.add_row(
-            factor.dimension.replace("_", " ").capitalize(),
-            factor.label,
-            multiplier_text(factor) if factor.status != "skipped" else "skipped",
-            cite([v.source for v in factor.views], numbers),
-            note,
+        rows.append(
+            [
+                factor.dimension.replace("_", " ").capitalize(),
+                factor.label,
+                multiplier_text(factor) if factor.status != "skipped" else "skipped",
+                cite([v.source for v in factor.views], numbers),
+                note,
+            ]
         )
-    return table
+    return FitTable(columns, rows, title="How it was made")
 
 
 def purchasing_power_text(estimate: Estimate) -> Text | None:
@@ -100,6 +108,70 @@ def references_text(estimate: Estimate) -> Text | None:
             f"{reference.source}:\n   {figures}\n"
         )
     return text
+
+
+def render_summary(estimate: Estimate, real: bool = False) -> RenderableType:
+    """The short page: the band, what was applied and what was not, the sources in one line;
+    `--explain` gives the whole calculation (render_estimate)."""
+    numbers = source_numbers(estimate.sources)
+    parts: list[RenderableType] = [
+        Text(f"Profile: {profile_line(estimate)}", style="bold"),
+        band_table(estimate),
+        Text(
+            f"The band aims to hold {estimate.band_share:.0%} of salaries: low and high are the "
+            f"{estimate.low_percentile}th and {estimate.high_percentile}th percentiles."
+        ),
+    ]
+    if real:
+        power = purchasing_power_text(estimate)
+        if power is not None:
+            parts.append(power)
+    parts.append(applied_text(estimate, numbers))
+    not_applied = bullets("Not applied", not_applied_notes(estimate))
+    if not_applied is not None:
+        parts.append(not_applied)
+    cited = "  ".join(f"[{numbers[s.id]}] {s.id}" for s in estimate.sources)
+    parts.append(Text(f"Sources: {cited}  ('mlsal sources ID' quotes each)"))
+    parts.append(
+        Text(
+            "Add --explain for how each figure was made, what every source says, official "
+            "statistics and caveats.",
+            style="dim",
+        )
+    )
+    return Group(*parts)
+
+
+def applied_text(estimate: Estimate, numbers: dict[str, int]) -> Text:
+    band = estimate.band
+    said = [
+        f"baseline: {band.label}, {dollars(band.ordered_median)} "
+        f"{cite([v.source for v in band.views], numbers)}"
+    ]
+    for factor in estimate.factors:
+        if factor.applied and factor.multiplier is not None:
+            spoken = factor.dimension.replace("_", " ").capitalize()
+            said.append(
+                f"{spoken} {factor.label} {multiplier_text(factor)} "
+                f"{cite([v.source for v in factor.views], numbers)}"
+            )
+    return bullets("Applied", said) or Text()
+
+
+def not_applied_notes(estimate: Estimate) -> list[str]:
+    """Each input that did not change the answer, and why: nothing given is silently dropped."""
+    notes = []
+    for factor in estimate.factors:
+        if factor.status in ("no figure", "skipped", "not stacked"):
+            spoken = factor.dimension.replace("_", " ")
+            notes.append(f"{spoken} {factor.label}: {factor.reason}")
+    profile = estimate.profile
+    if profile.unmatched_city is not None:
+        notes.append(
+            f"city {profile.unmatched_city}: the data know no such city; "
+            f"{estimate.labels.get('state', profile.state or '')}'s figure applies"
+        )
+    return notes
 
 
 def render_estimate(estimate: Estimate, real: bool = False) -> RenderableType:

@@ -34,6 +34,8 @@ def profile_line(estimate: Estimate, skip: str | None = None) -> str:
     p = estimate.profile
     labels = estimate.labels
     parts = []
+    if p.level is None and skip != "level":
+        parts.append("All levels")  # said aloud: no level and no years were given
     for name in JOB_FIELDS:
         value = getattr(p, name)
         if name == "years" or not value or name == skip:
@@ -45,7 +47,7 @@ def profile_line(estimate: Estimate, skip: str | None = None) -> str:
             parts.append(labels.get(name, value))
         elif not (name == "country" and skip == "city"):
             parts.append(labels.get(name, value))
-    return " · ".join(parts) or "all levels, US"
+    return " · ".join(parts)
 
 
 def _years_said(years: float | None) -> str:

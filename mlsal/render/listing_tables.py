@@ -5,25 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from mlsal.amounts import dollars
+from mlsal.render.fit import Col, FitTable
 
 
-def sources_table(data: list[dict[str, Any]]) -> Table:
-    table = Table(title="Sources", title_justify="left")
-    for column in ("Id", "Title", "Kind", "Year", "Facts"):
-        table.add_column(column, justify="right" if column == "Facts" else "left")
-    for entry in data:
-        table.add_row(
+def sources_table(data: list[dict[str, Any]]) -> FitTable:
+    columns = [
+        Col("Id"),
+        Col("Title", whole=False),
+        Col("Kind"),
+        Col("Year"),
+        Col("Facts", justify="right"),
+    ]
+    rows = [
+        [
             entry["id"],
             entry["title"],
             entry["kind"],
             str(entry.get("year") or "not stated"),
             str(entry["fact_count"]),
-        )
-    return table
+        ]
+        for entry in data
+    ]
+    return FitTable(columns, rows, title="Sources")
 
 
 def figure_text(fact: dict[str, Any]) -> str:
@@ -42,57 +48,58 @@ def figure_text(fact: dict[str, Any]) -> str:
     return kind
 
 
-def source_facts_table(entry: dict[str, Any]) -> Table:
+def source_facts_table(entry: dict[str, Any]) -> RenderableType:
     year = entry.get("year") or "year not stated"
-    table = Table(
-        title=f"{entry['id']}: {entry['title']} ({year})",
-        caption=entry.get("citation"),
-        title_justify="left",
-    )
-    table.add_column("Fact", no_wrap=True)
-    table.add_column("About")
-    table.add_column("Figure", justify="right")
-    table.add_column("Quote")
+    columns = [
+        Col("Fact"),
+        Col("About", whole=False, drop=2),
+        Col("Figure", justify="right", whole=False),
+        Col("Quote", whole=False, drop=1),
+    ]
+    rows = []
     for fact in entry["facts"]:
         about = fact["dimension"]
         value = fact.get("value") or ", ".join(fact.get("values", []))
         if value:
             about += f" {value}"
-        table.add_row(fact["id"], about, figure_text(fact), f"“{fact['quote']}”")
-    return table
+        rows.append([fact["id"], about, figure_text(fact), f"“{fact['quote']}”"])
+    title = f"{entry['id']}: {entry['title']} ({year})"
+    return Group(FitTable(columns, rows, title=title), Text(entry.get("citation") or ""))
 
 
-def dimensions_table(data: list[dict[str, Any]]) -> Table:
-    table = Table(
-        title="Dimensions (mlsal factors DIMENSION lists the values)", title_justify="left"
-    )
-    table.add_column("Dimension")
-    table.add_column("What it does")
-    table.add_column("Values", justify="right")
-    table.add_column("With a figure", justify="right")
-    for entry in data:
-        table.add_row(
-            entry["dimension"],
-            entry["description"],
-            str(entry["values"]),
-            str(entry["with_figure"]),
-        )
-    return table
+def dimensions_table(data: list[dict[str, Any]]) -> FitTable:
+    columns = [
+        Col("Dimension"),
+        Col("What it does", whole=False),
+        Col("Values", justify="right"),
+        Col("With a figure", justify="right"),
+    ]
+    rows = [
+        [e["dimension"], e["description"], str(e["values"]), str(e["with_figure"])] for e in data
+    ]
+    return FitTable(columns, rows, title="Dimensions (mlsal factors DIMENSION lists the values)")
 
 
 def factor_values_table(dimension: str, data: list[dict[str, Any]]) -> RenderableType:
-    table = Table(title=f"{dimension.replace('_', ' ').capitalize()} values", title_justify="left")
-    table.add_column("Key", max_width=28)
-    table.add_column("Label", max_width=28)
     if dimension == "level":
-        table.add_column("Median", justify="right", no_wrap=True)
-        table.add_column("Years", no_wrap=True)
-        table.add_column("Sources")
+        figures_columns = [
+            Col("Median", justify="right"),
+            Col("Years"),
+            Col("Sources", whole=False, drop=2),
+        ]
     else:
-        table.add_column("Multiplier", justify="right", no_wrap=True)
-        table.add_column("Sources say")
-        table.add_column("Records", justify="right")
-    table.add_column("Aliases")
+        figures_columns = [
+            Col("Multiplier", justify="right"),
+            Col("Sources say", whole=False, drop=2),
+            Col("Records", justify="right"),
+        ]
+    columns = [
+        Col("Key"),
+        Col("Label", whole=False),
+        *figures_columns,
+        Col("Aliases", whole=False, drop=3),
+    ]
+    rows = []
     flagged = False
     for entry in data:
         if dimension == "level":
@@ -112,7 +119,8 @@ def factor_values_table(dimension: str, data: list[dict[str, Any]]) -> Renderabl
             flagged = flagged or bool(entry["flags"])
             says = ", ".join(f"{s} ×{v:.3f}" for s, v in entry["source_values"].items())
             figures = [multiplier, says, f"{entry['records']:,}" if entry["records"] else ""]
-        table.add_row(entry["key"], entry["label"], *figures, ", ".join(entry["aliases"]))
+        rows.append([entry["key"], entry["label"], *figures, ", ".join(entry["aliases"])])
+    table = FitTable(columns, rows, title=f"{dimension.replace('_', ' ').capitalize()} values")
     if not flagged:
         return table
     return Group(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from mlsal.offer import OfferAssessment
+from mlsal.render.fit import Col, FitTable
 from mlsal.render.kit import pay, pay_unit, profile_line, sources_list
 
 VERDICT_STYLE = {"below market": "bold red", "fair": "bold yellow", "strong": "bold green"}
@@ -28,19 +28,22 @@ def render_offer(assessment: OfferAssessment) -> RenderableType:
         f" — the offer sits at the {ordinal(round(assessment.percentile))} percentile of the "
         "estimated distribution"
     )
-    table = Table(title=f"Offer against the market, {pay_unit(estimate)}", title_justify="left")
-    table.add_column("Offer", justify="right", style="bold")
-    table.add_column(f"Low (P{estimate.low_percentile})", justify="right")
-    table.add_column("Median", justify="right")
-    table.add_column(f"High (P{estimate.high_percentile})", justify="right")
-    table.add_column("Gap to median", justify="right")
-    table.add_row(
+    columns = [
+        Col("Offer", justify="right", style="bold"),
+        Col(f"Low (P{estimate.low_percentile})", justify="right"),
+        Col("Median", justify="right"),
+        Col(f"High (P{estimate.high_percentile})", justify="right"),
+        Col("Gap to median", justify="right"),
+    ]
+    gap = f"{sign}{pay(estimate, abs(assessment.gap))} ({sign}{abs(assessment.gap_percent):.1f}%)"
+    row = [
         pay(estimate, assessment.offer),
         pay(estimate, estimate.low),
         pay(estimate, estimate.median),
         pay(estimate, estimate.high),
-        f"{sign}{pay(estimate, abs(assessment.gap))} ({sign}{abs(assessment.gap_percent):.1f}%)",
-    )
+        gap,
+    ]
+    table = FitTable(columns, [row], title=f"Offer against the market, {pay_unit(estimate)}")
     trust = Text(f"Confidence: {assessment.confidence}\n", style="bold")
     for reason in assessment.confidence_reasons:
         trust.append(f" • {reason}\n", style="")

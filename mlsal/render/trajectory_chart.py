@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
-from mlsal.render.kit import pay, pay_unit, profile_line
+from mlsal.render.fit import Col, FitTable
+from mlsal.render.kit import bullets, pay, pay_unit, profile_line
 from mlsal.trajectory import Trajectory
 
 BAR_WIDTH = 40
@@ -33,34 +33,37 @@ def render_trajectory(trajectory: Trajectory) -> RenderableType:
     first = points[0].estimate
     lowest = min(p.estimate.low for p in points)
     highest = max(p.estimate.high for p in points)
-    table = Table(
-        title=f"Pay by years of experience, {pay_unit(first)} ({first.basis_text})",
-        title_justify="left",
-    )
-    table.add_column("Years", justify="right")
-    table.add_column("Level")
-    table.add_column(f"Low (P{first.low_percentile})", justify="right")
-    table.add_column("Median", justify="right", style="bold green")
-    table.add_column(f"High (P{first.high_percentile})", justify="right")
-    table.add_column(f"{pay(first, lowest)} … {pay(first, highest)}", no_wrap=True)
+    columns = [
+        Col("Years", justify="right"),
+        Col("Level"),
+        Col(f"Low (P{first.low_percentile})", justify="right"),
+        Col("Median", justify="right", style="bold green"),
+        Col(f"High (P{first.high_percentile})", justify="right"),
+        Col(f"{pay(first, lowest)} to {pay(first, highest)}", drop=1),
+    ]
+    rows, sections = [], []
     previous = None
-    for point in points:
+    for number, point in enumerate(points):
         if previous is not None and point.level != previous:
-            table.add_section()
+            sections.append(number)
         estimate = point.estimate
-        table.add_row(
-            str(point.years),
-            point.level if point.level != previous else "",
-            pay(estimate, estimate.low),
-            pay(estimate, estimate.median),
-            pay(estimate, estimate.high),
-            bar(estimate.low, estimate.median, estimate.high, lowest, highest),
+        rows.append(
+            [
+                str(point.years),
+                point.level if point.level != previous else "",
+                pay(estimate, estimate.low),
+                pay(estimate, estimate.median),
+                pay(estimate, estimate.high),
+                bar(estimate.low, estimate.median, estimate.high, lowest, highest),
+            ]
         )
         previous = point.level
+    title = f"Pay by years of experience, {pay_unit(first)} ({first.basis_text})"
+    table = FitTable(columns, rows, title=title, sections=sections)
     boundaries = ", ".join(
         f"{level} from {years} years" for level, years in trajectory.boundaries()
     )
-    return Group(
+    parts: list[RenderableType] = [
         Text(f"Profile: {profile_line(first, skip='level')}", style="bold"),
         table,
         Text(
@@ -68,4 +71,8 @@ def render_trajectory(trajectory: Trajectory) -> RenderableType:
             "year range in any source (see mlsal compare entry mid senior staff principal). "
             f"━ low to high (P{first.low_percentile}–P{first.high_percentile}), ● median."
         ),
-    )
+    ]
+    notes = bullets("Notes", trajectory.warnings)
+    if notes is not None:
+        parts.append(notes)
+    return Group(*parts)
