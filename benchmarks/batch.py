@@ -75,22 +75,16 @@ class Roster:
 
     def __init__(self, chosen: random.Random) -> None:
         from mlsal.api import catalog
+        from mlsal.dimensions import BY_FIELD
 
         data = catalog()
         self.chosen = chosen
         self.names: dict[str, list[list[str]]] = {}
         self.weights: dict[str, list[float]] = {}
-        for dimension in (
-            "level",
-            "role",
-            "city",
-            "industry",
-            "education",
-            "company",
-            "company_size",
-            "skill",
-            "certification",
-        ):
+        for column in VARIED_COLUMNS:
+            dimension = BY_FIELD[column].dimension if column in BY_FIELD else None
+            if dimension is None:
+                continue
             values = [[v.label, v.key, *v.aliases] for v in data.values[dimension]]
             chosen.shuffle(values)
             self.names[dimension] = values

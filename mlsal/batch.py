@@ -18,7 +18,14 @@ from mlsal.catalog import Catalog
 from mlsal.dimensions import BY_FIELD, INPUT_NAMES
 from mlsal.engine import Outputs, estimate_outputs, outputs_key_of
 from mlsal.errors import MlsalError, UsageError
-from mlsal.profile import Profile, check_years, make_profile, resolve_currency, resolve_profile
+from mlsal.profile import (
+    Profile,
+    check_years,
+    make_profile,
+    other_name,
+    resolve_currency,
+    resolve_profile,
+)
 from mlsal.render.cells import FORMULA_STARTS, safe_cell
 
 OUTPUT_COLUMNS = ("low", "median", "high", "band", "sources", "warnings")
@@ -103,6 +110,8 @@ class BatchEstimator:
             if field in PLACE_FIELDS:
                 place = place or [None, None, None]
                 place[PLACE_FIELDS.index(field)] = found
+            elif type(found) is dict:
+                fields.update(found)
             else:
                 fields[field] = found
         if place is not None:
@@ -144,9 +153,12 @@ class BatchEstimator:
                 return resolve_currency(self.catalog, value)
             dimension = BY_FIELD[field].dimension
             assert dimension is not None
-            if BY_FIELD[field].is_list:
+            if BY_FIELD[field].is_list:  # an unknown item is said by the single path
                 return tuple(dict.fromkeys(self.catalog.resolve(dimension, v) for v in value))
-            return self.catalog.resolve(dimension, value)
+            key = self.catalog.resolve(dimension, value)
+            if field == "company":
+                return {"company": key, "company_as_typed": other_name(self.catalog, value, key)}
+            return key
         except UsageError:
             return BAD
 

@@ -35,6 +35,10 @@ class OneLineErrors(TyperGroup):
     """Click's usage errors as one line on stderr, exit code 2, nothing on stdout."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        given = kwargs.get("args", args[0] if args else None)
+        if given is not None and not list(given) or given is None and not sys.argv[1:]:
+            kwargs["args"] = ["--help"]  # bare `mlsal`: the help, as asked for
+            args = ()
         kwargs["standalone_mode"] = False
         try:
             code = super().main(*args, **kwargs)
@@ -108,7 +112,7 @@ app = typer.Typer(
     cls=LazyCommands,
     help="Salary estimates for Machine Learning Engineers, every figure traced to its source.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -121,9 +125,21 @@ class Settings:
 
 
 def version_callback(value: bool) -> None:
-    if value:
-        typer.echo(f"mlsal {__version__}")
-        raise typer.Exit()
+    """The version, then the data it ships: each source and the year its figures are for."""
+    if not value:
+        return
+    typer.echo(f"mlsal {__version__}")
+    try:
+        catalog = load()
+    except MlsalError as error:
+        typer.echo(f"data: cannot be read ({one_line(str(error))})")
+        raise typer.Exit() from None
+    facts = len(catalog.facts)
+    typer.echo(f"data: {len(catalog.sources)} sources, {facts:,} facts")
+    for source in sorted(catalog.sources.values(), key=lambda s: s.id):
+        year = source.year or "year not stated"
+        typer.echo(f"  {source.id} ({year}): {source.title}")
+    raise typer.Exit()
 
 
 @app.callback()
@@ -240,6 +256,11 @@ def profile_command(func: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
+MORE = (
+    "Add --explain for how each figure was made, what every source says, official statistics "
+    "and caveats; mlsal sources ID quotes a source."
+)
+
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
 ]
@@ -282,7 +303,7 @@ def estimate(
         from mlsal.render.views import estimate_view
 
         result = estimate_result(profile, data_dirs=Settings.data_dirs, real=real)
-        return estimate_view(result, real=real, detail=detail)
+        return estimate_view(result, real=real, detail=detail, more=MORE)
 
     show(output_format, compute)
 
@@ -352,27 +373,49 @@ def explain(profile: Profile, output_format: FormatOption = OutputFormat.table) 
 def offer(
     profile: Profile,
     amount: Annotated[
-        str,
+        str | None,
         typer.Argument(
-            metavar="AMOUNT", help="Annual pay: 185000, 185k, $185,000, or £85k, 85000 EUR."
+            metavar="[AMOUNT]",
+            help="Annual pay: 185000, 185k, $185,000, or £85k, 85000 EUR (or give its parts).",
         ),
-    ],
+    ] = None,
+    base: Annotated[
+        str | None, typer.Option("--base", metavar="AMOUNT", help="The offer's base salary.")
+    ] = None,
+    bonus: Annotated[
+        str | None,
+        typer.Option("--bonus", metavar="AMOUNT", help="Its yearly bonus (0 if none)."),
+    ] = None,
+    equity: Annotated[
+        str | None,
+        typer.Option("--equity", metavar="AMOUNT", help="Its equity a year (0 if none)."),
+    ] = None,
     output_format: FormatOption = OutputFormat.table,
 ) -> None:
-    """Is this offer fair? Where a base-salary offer sits among the profile's market pay.
+    """Is this offer fair? Where an offer sits among the profile's market pay, like with like.
 
-    Example: mlsal offer 185k --years 4 --city NYC --company google
+    Give the offer as one amount, or as --base, --bonus and --equity: the parts the market
+    figures hold are compared (base and bonus against gross pay), the others left out and said.
+    Example: mlsal offer --base 185k --bonus 20k --years 4 --city NYC --company google
     """
 
     def compute() -> View:
         from mlsal.api import estimate_result
-        from mlsal.offer import assess, in_offer_currency, offer_in_dollars, parse_amount
+        from mlsal.offer import (
+            OfferParts,
+            assess,
+            counted_offer,
+            in_offer_currency,
+            offer_in_dollars,
+        )
         from mlsal.render.views import offer_view
 
-        offered, currency = parse_amount(amount)
+        amounts, currency = OfferParts(amount, base, bonus, equity).read()
         shown = in_offer_currency(profile, currency)
         result = estimate_result(shown, data_dirs=Settings.data_dirs)
-        return offer_view(assess(load(), result, offer_in_dollars(result, offered)))
+        offered, counted, left_out = counted_offer(amounts, result.basis, currency)
+        dollars = offer_in_dollars(result, offered)
+        return offer_view(assess(load(), result, dollars, counted, tuple(left_out)))
 
     show(output_format, compute)
 
@@ -519,6 +562,26 @@ def sources(
         return views.source_view(listing.source_data(load(), source_id))
 
     show(output_format, compute)
+
+
+@command
+def help(
+    words: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[TOPIC]", help="A number or words of a topic's title."),
+    ] = None,
+) -> None:
+    """Read the methodology: how mlsal reads, weighs and combines its sources.
+
+    Without a topic, lists the topics. Examples: mlsal help employers;  mlsal help 7b
+    """
+    from mlsal import topics
+
+    try:
+        text = topics.topic(" ".join(words)) if words else "\n".join(topics.topics()) + "\n"
+    except MlsalError as error:
+        fail(error)
+    typer.echo(text, nl=False)
 
 
 # `mlsal data validate`: a group of its own, so that more data commands can join it.

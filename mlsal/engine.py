@@ -18,6 +18,7 @@ from mlsal.catalog import Catalog
 from mlsal.dimensions import LIST_FIELDS, NAMED_FIELDS
 from mlsal.distribution import center_of_figure, quantile, spread_of_figure
 from mlsal.errors import UsageError
+from mlsal.names import possessive
 from mlsal.profile import Profile, years_text
 from mlsal.result import (
     Band,
@@ -514,7 +515,7 @@ def _make_factor(catalog: Catalog, dimension: str, value: str, level: str | None
             f.reference is not None for f in catalog.facts_for("city", value)
         ):  # it has figures, but measured against another country's (the US)
             country = catalog.label("country", catalog.value("city", value).country or "")
-            why = f"its sources measure it against US pay only, not against {country}'s"
+            why = f"its sources measure it against US pay only, not against {possessive(country)}"
         return Factor(dimension, value, label, "no figure", None, 0.0, (), why)
     mean, between = _weighted_log_stats(views)
     total = sum(v.weight for v in views)
@@ -643,7 +644,9 @@ def strongest_of(catalog: Catalog, dimension: str, keys: tuple[str, ...]) -> lis
     return [
         f
         if f is best or not f.applied
-        else _skipped(f, f"premiums are not stacked; {best.label}'s is larger", "not stacked")
+        else _skipped(
+            f, f"premiums are not stacked; {possessive(best.label)} is larger", "not stacked"
+        )
         for f in factors
     ]
 
@@ -892,12 +895,21 @@ def _statements(catalog: Catalog, factors: list[Factor]) -> list[str]:
 
 
 def _place_warnings(catalog: Catalog, profile: Profile, factors: list[Factor]) -> list[str]:
-    if profile.unmatched_city is None or profile.state is None:
-        return []
-    return [
-        f"no figure for the city '{profile.unmatched_city}': the data know no such city; "
-        f"{catalog.label('state', profile.state)}'s figure applies"
-    ]
+    """What resolving the profile noticed: a city the data do not know, a company named by
+    another organisation's name, skills the data do not know."""
+    said = []
+    if profile.unmatched_city is not None and profile.state is not None:
+        said.append(
+            f"no figure for the city '{profile.unmatched_city}': the data know no such city; "
+            f"{possessive(catalog.label('state', profile.state))} figure applies"
+        )
+    if profile.company_as_typed is not None and profile.company is not None:
+        said.append(
+            f"'{profile.company_as_typed}' is counted as "
+            f"{catalog.label('company', profile.company)}: the data hold no figure of its own"
+        )
+    said.extend(f"{unknown}: no figure applied" for unknown in profile.unlisted)
+    return said
 
 
 def _unlocated(catalog: Catalog, profile: Profile, factors: list[Factor]) -> list[str]:
@@ -924,9 +936,10 @@ def outputs_key_of(catalog: Catalog, fields: dict[str, Any]) -> tuple[Any, ...]:
     """outputs_key of the resolved profile these fields (all of them) would make."""
     years: float | None = fields["years"]
     level: str | None = fields["level"]
-    if years is not None and level is None:
+    by_years = years is not None and level is None  # said in the warnings: not the same
+    if by_years:
         level, years = level_for_years(catalog, years), None
-    return (level, years, *[fields[name] for name in KEYED_FIELDS])
+    return (level, years, by_years, *[fields[name] for name in KEYED_FIELDS])
 
 
 KEYED_FIELDS = tuple(
@@ -1096,8 +1109,9 @@ def _undated(catalog: Catalog, band: Band, as_of: int) -> list[str]:
     said = []
     if undated:
         said.append(
-            f"{', '.join(undated)} state no year for their figures: they are used as stated, "
-            f"not brought to {as_of} dollars"
+            f"{', '.join(undated)} "
+            + ("state no year for their" if len(undated) > 1 else "states no year for its")
+            + f" figures: they are used as stated, not brought to {as_of} dollars"
         )
     if outside:
         said.append(

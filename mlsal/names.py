@@ -63,3 +63,10 @@ def did_you_mean(suggestions: list[str]) -> str:
     if len(quoted) == 1:
         return f"; did you mean {quoted[0]}?"
     return f"; did you mean {', '.join(quoted[:-1])} or {quoted[-1]}?"
+
+
+def possessive(name: str) -> str:
+    """ "Google's", "Bachelor's" (not "Bachelor's's"), "Sales'"."""
+    if name.endswith(("'s", "’s")):
+        return name
+    return name + ("'" if name.endswith("s") else "'s")

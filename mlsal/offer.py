@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from mlsal.amounts import SYMBOLS
+from mlsal.amounts import SYMBOLS, money
 from mlsal.catalog import Catalog
 from mlsal.distribution import percentile_of
 from mlsal.errors import UsageError
 from mlsal.profile import Profile
-from mlsal.result import Estimate
+from mlsal.result import BASIS_TEXT, Estimate
 
 AMOUNT = re.compile(r"^(\d+(?:,\d{3})*(?:\.\d+)?|\d*\.\d+)([km])?$", re.IGNORECASE)
 SCALE = {"": 1, "k": 1_000, "m": 1_000_000}
@@ -19,7 +19,7 @@ CODE = re.compile(r"^[A-Za-z]{3}")
 LOWEST_OFFER, HIGHEST_OFFER = 1_000, 100_000_000  # outside these, the input is a typo
 
 
-def parse_amount(text: str) -> tuple[float, str | None]:
+def parse_amount(text: str, allow_zero: bool = False) -> tuple[float, str | None]:
     """'185000', '185k', '$185,000', '£85k', '85000 GBP', 'EUR 90k' -> (amount a year, the
     currency it names or None)."""
     plain = text.strip().replace(" ", "")
@@ -39,6 +39,8 @@ def parse_amount(text: str) -> tuple[float, str | None]:
             f"cannot read the offer '{text}'; write it like 185000, 185k, $185,000 or 85k GBP"
         )
     number = float(match.group(1).replace(",", "")) * SCALE[(match.group(2) or "").lower()]
+    if allow_zero and number == 0:
+        return 0.0, currency
     if not LOWEST_OFFER <= number <= HIGHEST_OFFER:
         unit = f"{currency or 'dollars'}"
         raise UsageError(
@@ -46,6 +48,68 @@ def parse_amount(text: str) -> tuple[float, str | None]:
             f"between {LOWEST_OFFER:,} and {HIGHEST_OFFER:,}"
         )
     return number, currency
+
+
+# The parts of pay that market figures of each basis hold (BASIS_TEXT says each in words).
+PARTS_OF = {
+    "base": ("base",),
+    "gross": ("base", "bonus"),
+    "total": ("base", "bonus", "equity"),
+    "unspecified": ("base", "bonus"),
+}
+PARTS = ("base", "bonus", "equity")
+
+
+@dataclass
+class OfferParts:
+    """An offer as typed: one amount, or its parts (each '185k', '£85k'…)."""
+
+    amount: str | None = None
+    base: str | None = None
+    bonus: str | None = None
+    equity: str | None = None
+
+    def read(self) -> tuple[dict[str, float], str | None]:
+        """The amounts given, by part ('amount' for a single figure), and their currency."""
+        given = {name: getattr(self, name) for name in ("amount", *PARTS)}
+        given = {name: text for name, text in given.items() if text is not None}
+        if not given:
+            raise UsageError("give the offer: an amount, or its base (with bonus and equity)")
+        if "amount" in given and len(given) > 1:
+            raise UsageError("give the offer as one amount or as its parts, not both")
+        amounts: dict[str, float] = {}
+        currencies = set()
+        for name, text in given.items():
+            amounts[name], currency = parse_amount(text, allow_zero=name in ("bonus", "equity"))
+            currencies.add(currency)
+        known = {c for c in currencies if c is not None}
+        if len(known) > 1:
+            raise UsageError(f"the offer's parts are in {' and '.join(sorted(known))}: give one")
+        return amounts, known.pop() if known else None
+
+
+def counted_offer(
+    amounts: dict[str, float], basis: str, currency: str | None = None
+) -> tuple[float, str, list[str]]:
+    """The offer to compare with market figures of this basis, what it counts, and the parts
+    it leaves out: like with like, never a base salary against pay with bonus."""
+    if "amount" in amounts:
+        return amounts["amount"], "the offer as given", []
+    if "base" not in amounts:
+        raise UsageError("give the offer's base salary with its bonus or equity")
+    needed = PARTS_OF.get(basis, PARTS_OF["unspecified"])
+    missing = [part for part in needed if part not in amounts]
+    if missing:
+        raise UsageError(
+            f"the market figures are {BASIS_TEXT.get(basis, basis)}: give the offer's "
+            f"{' and '.join(missing)} too (0 if there is none), to compare like with like"
+        )
+    left_out = [
+        f"{part} ({money(amounts[part], currency or 'USD')}): the market figures hold none"
+        for part in PARTS
+        if part not in needed and amounts.get(part)
+    ]
+    return sum(amounts[part] for part in needed), " + ".join(needed), left_out
 
 
 @dataclass
@@ -58,6 +122,8 @@ class OfferAssessment:
     confidence: str  # "low", "medium" or "high"
     confidence_reasons: list[str]
     estimate: Estimate
+    counted: str = "the offer as given"  # the parts of the offer compared
+    left_out: tuple[str, ...] = ()  # parts the market figures do not hold
 
 
 LEVELS = ("low", "medium", "high")
@@ -112,7 +178,13 @@ def offer_in_dollars(estimate: Estimate, amount: float) -> int:
     return round(amount / rate)
 
 
-def assess(catalog: Catalog, estimate: Estimate, offer: int) -> OfferAssessment:
+def assess(
+    catalog: Catalog,
+    estimate: Estimate,
+    offer: int,
+    counted: str = "the offer as given",
+    left_out: tuple[str, ...] = (),
+) -> OfferAssessment:
     """offer: in US dollars."""
     settings = catalog.method.offer
     percentile = percentile_of(offer, estimate.median, estimate.sigma)
@@ -133,4 +205,6 @@ def assess(catalog: Catalog, estimate: Estimate, offer: int) -> OfferAssessment:
         confidence=level,
         confidence_reasons=reasons,
         estimate=estimate,
+        counted=counted,
+        left_out=left_out,
     )

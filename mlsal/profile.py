@@ -11,7 +11,7 @@ from mlsal.aging import check_as_of
 from mlsal.catalog import Catalog
 from mlsal.dimensions import BY_FIELD, INPUT_NAMES, LIST_FIELDS, NAMED_FIELDS
 from mlsal.errors import UsageError
-from mlsal.names import did_you_mean, nearest
+from mlsal.names import did_you_mean, nearest, normalize
 from mlsal.record import Record
 
 
@@ -31,8 +31,13 @@ class Profile(Record):
     certifications: tuple[str, ...] = ()
     as_of: int | None = None  # the year whose dollars figures are given in (default: latest)
     currency: str | None = None  # show amounts in this currency (ISO code), not US dollars
+    # What resolving noticed, said in the notes; not inputs (RESOLUTION_NOTES).
     # A US city the data does not know, given with its state: the state's figure stands in.
     unmatched_city: str | None = None
+    # A name of another organisation the data count as this company ('deepmind': Google).
+    company_as_typed: str | None = None
+    # Skills and certifications the data do not know, with what is said of each.
+    unlisted: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------
@@ -111,6 +116,9 @@ def _items(value: Any) -> tuple[str, ...]:
 # From names to catalog keys
 
 
+RESOLUTION_NOTES = ("unmatched_city", "company_as_typed", "unlisted")
+
+
 def years_text(years: float) -> str:
     """Years as typed, to ten digits: 60.0000001 is not '60', 1.9999999 not '2', -0 is 0."""
     return f"{years + 0.0:.10g}"
@@ -141,17 +149,25 @@ def resolve_profile(profile: Profile, catalog: Catalog) -> Profile:
                     f"empty {dimension.replace('_', ' ')}: give a value or leave it out"
                 )
             changes[field_name] = catalog.resolve(dimension, str(text))
+            if field_name == "company":
+                changes["company_as_typed"] = other_name(catalog, str(text), changes["company"])
     if profile.city is not None:
         changes.update(resolve_city(catalog, str(profile.city), changes.get("state")))
     if profile.currency is not None:
         changes["currency"] = resolve_currency(catalog, str(profile.currency))
+    unlisted: list[str] = []
     for field_name, dimension in LIST_FIELDS.items():
         keys: list[str] = []
         for text in _items(getattr(profile, field_name)):
-            key = catalog.resolve(dimension, text)
+            try:
+                key = catalog.resolve(dimension, text)
+            except UsageError as error:  # no skill has a figure to miss: said, not refused
+                unlisted.append(str(error))
+                continue
             if key not in keys:
                 keys.append(key)
         changes[field_name] = tuple(keys)
+    changes["unlisted"] = tuple(unlisted)
     if profile.role is None:
         changes["role"] = catalog.method.reference.role
     home = catalog.method.reference.country  # the country whose states the data knows
@@ -181,6 +197,17 @@ def resolve_profile(profile: Profile, catalog: Catalog) -> Profile:
             )
         changes["country"] = city_country
     return replace(profile, **changes)
+
+
+def other_name(catalog: Catalog, text: str, company: str) -> str | None:
+    """The name as typed, if it is no form of the company's own name: 'deepmind' for Google
+    (said, so that nobody takes Google's figure for DeepMind's own), not 'Google LLC'."""
+    typed = normalize(text)
+    value = catalog.value("company", company)
+    own = [normalize(value.label), normalize(value.key)]
+    if any(name in typed or typed in name for name in own):
+        return None
+    return text.strip()
 
 
 def resolve_city(catalog: Catalog, text: str, state: str | None) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from rich.text import Text
 
 from mlsal.amounts import dollars
 from mlsal.compare import COMPARABLE, Comparison, Row
+from mlsal.names import possessive
 from mlsal.render.fit import Col, FitTable
 from mlsal.render.kit import (
     caveats_text,
@@ -131,7 +132,7 @@ def comparison_table(comparison: Comparison, numbers: dict[str, int], real: bool
 
 def legend(first: Estimate, first_label: str, real: bool) -> str:
     said = (
-        f"'Median vs first' is each median's difference from {first_label}'s. "
+        f"'Median vs first' is each median's difference from {possessive(first_label)}. "
         f"low and high are P{first.low_percentile} and P{first.high_percentile}: "
         f"the band aims to hold {first.band_share:.0%} of salaries."
     )

@@ -6,6 +6,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from mlsal.amounts import dollars
+from mlsal.names import possessive
 from mlsal.render.fit import Col, FitTable
 from mlsal.render.kit import (
     bullets,
@@ -110,10 +111,8 @@ def references_text(estimate: Estimate) -> Text | None:
     return text
 
 
-def render_summary(estimate: Estimate, real: bool = False) -> RenderableType:
-    """The short page: the band, what was applied and what was not, the sources in one line;
-    `--explain` gives the whole calculation (render_estimate)."""
-    numbers = source_numbers(estimate.sources)
+def page_head(estimate: Estimate, real: bool) -> list[RenderableType]:
+    """The profile, the band and what it means, and what it buys (asked with real)."""
     parts: list[RenderableType] = [
         Text(f"Profile: {profile_line(estimate)}", style="bold"),
         band_table(estimate),
@@ -122,23 +121,25 @@ def render_summary(estimate: Estimate, real: bool = False) -> RenderableType:
             f"{estimate.low_percentile}th and {estimate.high_percentile}th percentiles."
         ),
     ]
-    if real:
-        power = purchasing_power_text(estimate)
-        if power is not None:
-            parts.append(power)
+    power = purchasing_power_text(estimate) if real else None
+    if power is not None:
+        parts.append(power)
+    return parts
+
+
+def render_summary(estimate: Estimate, real: bool = False, more: str = "") -> RenderableType:
+    """The short page: the band, what was applied and what was not, the sources in one line,
+    and `more`: where the rest is (render_estimate draws the whole calculation)."""
+    numbers = source_numbers(estimate.sources)
+    parts = page_head(estimate, real)
     parts.append(applied_text(estimate, numbers))
-    not_applied = bullets("Not applied", not_applied_notes(estimate))
+    not_applied = bullets("Not applied", not_applied_notes(estimate), gap=False)
     if not_applied is not None:
         parts.append(not_applied)
     cited = "  ".join(f"[{numbers[s.id]}] {s.id}" for s in estimate.sources)
-    parts.append(Text(f"Sources: {cited}  ('mlsal sources ID' quotes each)"))
-    parts.append(
-        Text(
-            "Add --explain for how each figure was made, what every source says, official "
-            "statistics and caveats.",
-            style="dim",
-        )
-    )
+    parts.append(Text(f"Sources: {cited}"))
+    if more:
+        parts.append(Text(more, style="dim"))
     return Group(*parts)
 
 
@@ -155,7 +156,7 @@ def applied_text(estimate: Estimate, numbers: dict[str, int]) -> Text:
                 f"{spoken} {factor.label} {multiplier_text(factor)} "
                 f"{cite([v.source for v in factor.views], numbers)}"
             )
-    return bullets("Applied", said) or Text()
+    return bullets("Applied", said, gap=False) or Text()
 
 
 def not_applied_notes(estimate: Estimate) -> list[str]:
@@ -169,26 +170,20 @@ def not_applied_notes(estimate: Estimate) -> list[str]:
     if profile.unmatched_city is not None:
         notes.append(
             f"city {profile.unmatched_city}: the data know no such city; "
-            f"{estimate.labels.get('state', profile.state or '')}'s figure applies"
+            f"{possessive(estimate.labels.get('state', profile.state or ''))} figure applies"
         )
+    if profile.company_as_typed is not None:
+        notes.append(
+            f"company {profile.company_as_typed}: counted as {estimate.labels.get('company')}; "
+            "the data hold no figure of its own"
+        )
+    notes.extend(f"{unknown}: no figure applied" for unknown in profile.unlisted)
     return notes
 
 
 def render_estimate(estimate: Estimate, real: bool = False) -> RenderableType:
     numbers = source_numbers(estimate.sources)
-    parts: list[RenderableType] = [
-        Text(f"Profile: {profile_line(estimate)}", style="bold"),
-        band_table(estimate),
-        Text(
-            f"low and high are the {estimate.low_percentile}th and "
-            f"{estimate.high_percentile}th percentiles: the band aims to hold "
-            f"{estimate.band_share:.0%} of salaries\n"
-        ),
-    ]
-    if real:
-        power = purchasing_power_text(estimate)
-        if power is not None:
-            parts.append(power)
+    parts = page_head(estimate, real)
     parts += [steps_table(estimate, numbers), sources_list(estimate.sources)]
     references = references_text(estimate)
     if references is not None:

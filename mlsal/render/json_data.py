@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from mlsal.profile import RESOLUTION_NOTES
+
 if TYPE_CHECKING:  # only the estimate's modules are imported by a run that prints one
     from mlsal.compare import Comparison, Row
     from mlsal.explain import Step
@@ -29,7 +31,8 @@ PROXY_NOTE = "closest official occupation: a proxy, not ML engineers' pay"
 
 def profile_data(profile: Profile) -> dict[str, Any]:
     data = asdict(profile)
-    del data["unmatched_city"]  # said in the warnings; not an input
+    for name in RESOLUTION_NOTES:  # said in the warnings; not inputs
+        del data[name]
     data["skills"] = list(profile.skills)
     data["certifications"] = list(profile.certifications)
     return data
@@ -206,6 +209,8 @@ def offer_data(assessment: OfferAssessment) -> dict[str, Any]:
         "gap_percent": round(assessment.gap_percent, 1),
         "confidence": assessment.confidence,
         "confidence_reasons": assessment.confidence_reasons,
+        "counted": assessment.counted,
+        "left_out": list(assessment.left_out),
         "estimate": estimate_data(estimate),
     }
 

@@ -84,7 +84,8 @@ def factor_note(factor: Factor) -> str:
     ):
         if len(factor.views) > 1:
             says += f"; combined ×{factor.raw_multiplier:.3f}"
-        says += ", pulled toward ×1 (thin evidence)"
+        weight = sum(view.weight for view in factor.views)
+        says += f", pulled toward ×1 (a prior of weight 1 against the sources' {weight:,.3g})"
     return says
 
 
@@ -96,13 +97,16 @@ def sources_list(sources: Sequence[SourceInfo]) -> Text:
     return text
 
 
-def bullets(title: str, items: Sequence[str]) -> Text | None:
-    """A titled bullet list, or None when there is nothing to list."""
+def bullets(title: str, items: Sequence[str], gap: bool = True) -> Text | None:
+    """A titled bullet list (with a blank line after it, unless gap is False), or None when
+    there is nothing to list."""
     if not items:
         return None
     text = Text(f"{title}\n", style="bold")
     for item in items:
         text.append(f" • {item}\n")
+    if not gap:
+        text.rstrip()
     return text
 
 

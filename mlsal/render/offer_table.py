@@ -52,8 +52,11 @@ def render_offer(assessment: OfferAssessment) -> RenderableType:
         verdict,
         table,
         Text(
-            f"Compare like with like: the estimate is {estimate.basis_text} "
-            "(each source's own measure is in the JSON output's basis_by_source).\n"
+            f"Compared: {assessment.counted}, against market figures of "
+            f"{estimate.basis_text} (each source's own measure is in the JSON output's "
+            "basis_by_source)."
+            + "".join(f"\nLeft out: {part}" for part in assessment.left_out)
+            + "\n"
         ),
         trust,
         sources_list(estimate.sources),

@@ -34,11 +34,17 @@ csv_text: Any = _Lazy("mlsal.render.csv_text")
 json_data: Any = _Lazy("mlsal.render.json_data")
 
 
-def estimate_view(result: Estimate, real: bool = False, detail: bool = False) -> View:
+def estimate_view(
+    result: Estimate, real: bool = False, detail: bool = False, more: str = ""
+) -> View:
+    """`more`: a line under the short page that says where the rest is."""
+
     def table() -> Any:
         from mlsal.render.estimate_table import render_estimate, render_summary
 
-        return (render_estimate if detail else render_summary)(result, real=real)
+        if detail:
+            return render_estimate(result, real=real)
+        return render_summary(result, real=real, more=more)
 
     return View(
         lambda: json_data.estimate_data(result),

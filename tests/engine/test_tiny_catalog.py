@@ -119,6 +119,7 @@ def test_outputs_key_shares_years_of_one_level(tiny: Catalog) -> None:
     assert key(years=2.5, city="SF") == key(years=4.9, city="San Francisco")
     assert key(years=2.5) != key(years=5)
     assert key(years=1, level="senior") != key(years=2, level="senior")  # the warning differs
+    assert key(years=7) != key(level="senior")  # only years mapped to senior are warned of
 
 
 def test_real_pay_without_a_price_parity_is_warned_of(tiny: Catalog) -> None:

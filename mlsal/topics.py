@@ -1,0 +1,58 @@
+"""`mlsal help TOPIC`: the sections of docs/methodology.md, found by number or by words of
+their titles, so the method can be read where the tool is used."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mlsal.errors import DataError, UsageError
+from mlsal.names import did_you_mean, nearest
+
+HEADING = re.compile(r"^## (\S+)\.? (.+)$", re.MULTILINE)
+
+
+def methodology_path() -> Path:
+    """The methodology shipped with mlsal: inside the installed package, or in a checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "docs" / "methodology.md"
+    return packaged if packaged.is_file() else here.parent / "docs" / "methodology.md"
+
+
+def sections(text: str | None = None) -> list[tuple[str, str, str]]:
+    """(number, title, body) of each '## N. Title' section."""
+    if text is None:
+        try:
+            text = methodology_path().read_text(encoding="utf-8")
+        except OSError as error:
+            raise DataError([f"{methodology_path()}: cannot be read: {error.strerror}"]) from None
+    found = list(HEADING.finditer(text))
+    return [
+        (
+            match.group(1).rstrip("."),
+            match.group(2).strip(),
+            text[match.start() : found[i + 1].start() if i + 1 < len(found) else len(text)],
+        )
+        for i, match in enumerate(found)
+    ]
+
+
+def topics() -> list[str]:
+    return [f"{number}. {title}" for number, title, _ in sections()]
+
+
+def topic(words: str) -> str:
+    """The section a topic names: its number ('8', '7b'), or words of its title ('employers',
+    'like for like'); the first whose title holds every word."""
+    wanted = words.strip().casefold()
+    found = sections()
+    for number, _, body in found:
+        if wanted == number.casefold():
+            return body.rstrip() + "\n"
+    for _, title, body in found:
+        if all(word in title.casefold() for word in wanted.split()):
+            return body.rstrip() + "\n"
+    vocabulary = sorted({w.strip(":,()").casefold() for _, t, _ in found for w in t.split()})
+    numbers = ", ".join(number for number, _, _ in found)
+    hint = did_you_mean(nearest(wanted, vocabulary)) or f"; the topics are {numbers}"
+    raise UsageError(f"no topic '{words}'{hint}")
