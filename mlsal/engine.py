@@ -937,7 +937,7 @@ def outputs_key_of(catalog: Catalog, fields: dict[str, Any]) -> tuple[Any, ...]:
     years: float | None = fields["years"]
     level: str | None = fields["level"]
     by_years = years is not None and level is None  # said in the warnings: not the same
-    if by_years:
+    if years is not None and level is None:
         level, years = level_for_years(catalog, years), None
     return (level, years, by_years, *[fields[name] for name in KEYED_FIELDS])
 
