@@ -141,6 +141,16 @@ def build_varied(path: Path, rows: int) -> None:
             writer.writerow(roster.row(index))
 
 
+def apart(*args: str) -> str:
+    """Run this script with args in a process of its own, for its output. Inputs are built
+    and counted apart so that this process stays small: a child started by fork() reports
+    its parent's pages in its peak memory, which would hide mlsal's own."""
+    done = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
 def distinct_share(path: Path) -> float:
     """The share of rows that are distinct profiles (all columns but the first two)."""
     with path.open(newline="", encoding="utf-8") as handle:
@@ -189,7 +199,17 @@ def frame_rate(rows: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-million", action="store_true", help="skip the 1,000,000 run")
-    skip_million = parser.parse_args().skip_million
+    parser.add_argument("--distinct", metavar="CSV", help=argparse.SUPPRESS)
+    parser.add_argument("--build", nargs=3, metavar=("KIND", "ROWS", "CSV"), help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.distinct:
+        print(distinct_share(Path(arguments.distinct)))
+        return
+    if arguments.build:
+        kind, rows, path = arguments.build
+        BUILDERS[kind](Path(path), int(rows))
+        return
+    skip_million = arguments.skip_million
     sizes = [10_000, 100_000] + ([] if skip_million else [1_000_000])
     with tempfile.TemporaryDirectory() as folder:
         directory = Path(folder)
@@ -198,11 +218,11 @@ def main() -> None:
             f"{'peak MiB':>9}"
         )
         peaks: dict[tuple[str, int], int] = {}
-        for kind, build in BUILDERS.items():
+        for kind in BUILDERS:
             for size in sizes:
                 source = directory / f"{kind}-{size}.csv"
-                build(source, size)
-                share = distinct_share(source)
+                apart("--build", kind, str(size), str(source))
+                share = float(apart("--distinct", str(source)))
                 seconds, peak = run(source, directory / "out.csv")
                 peaks[kind, size] = peak
                 print(

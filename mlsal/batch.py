@@ -1,8 +1,9 @@
-"""Many profiles, one per CSV row, streamed: rows go out in input order as they are estimated.
+"""Many profiles, one per CSV row or JSON Lines object, streamed: rows go out in input order
+as they are estimated.
 
 A bad row never stops the others (unless strict): it is reported with its line number and
-left out of the output. Each band and factor is computed once per catalog (the engine's
-memo); each distinct row once per run, in a bounded memo so memory stays flat.
+left out of the output. Each distinct cell is resolved once and each distinct resolved
+profile estimated once (BatchEstimator), in bounded memos so memory stays flat.
 """
 
 from __future__ import annotations
