@@ -36,7 +36,7 @@ class OneLineErrors(TyperGroup):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         given = kwargs.get("args", args[0] if args else None)
-        if given is not None and not list(given) or given is None and not sys.argv[1:]:
+        if not (sys.argv[1:] if given is None else list(given)):
             kwargs["args"] = ["--help"]  # bare `mlsal`: the help, as asked for
             args = ()
         kwargs["standalone_mode"] = False
@@ -579,8 +579,11 @@ def help(
     Without a topic, lists the topics. Examples: mlsal help employers;  mlsal help 7b
     """
     from mlsal import topics
+    from mlsal.errors import UsageError
 
     try:
+        if words and words[0] in COMMANDS:
+            raise UsageError(f"'{words[0]}' is a command: see 'mlsal {words[0]} --help'")
         text = topics.topic(" ".join(words)) if words else "\n".join(topics.topics()) + "\n"
     except MlsalError as error:
         fail(error)

@@ -168,3 +168,31 @@ def test_the_readme_data_frame_example_runs_on_a_frame_with_extra_columns(
     assert list(df.columns)[:3] == ["employee_id", "team", "years"]
     assert df.loc[0, "median"] == mlsal.estimate(years=3, city="SF", company="google")["median"]
     assert df.loc[1, "median"] == mlsal.estimate(city="Seattle")["median"]
+
+
+def test_a_frame_read_column_by_column_as_polars_offers_it() -> None:
+    """A Polars frame is no pandas frame: columns named by `columns`, each a Series with
+    `to_list()`. Only the profile columns are read."""
+
+    class Series:
+        def __init__(self, values: list[Any]) -> None:
+            self.values = values
+
+        def to_list(self) -> list[Any]:
+            return self.values
+
+    class Frame:
+        columns = ["id", "years", "city"]
+        read: list[str] = []
+
+        def __getitem__(self, name: str) -> Series:
+            self.read.append(name)
+            return Series({"id": [1, 2], "years": [3, 8], "city": ["SF", None]}[name])
+
+    frame = Frame()
+    results = list(mlsal.estimate_many(frame, unknown="ignore"))
+    assert frame.read == ["years", "city"]
+    assert [r["median"] for r in results] == [
+        mlsal.estimate(years=3, city="SF")["median"],
+        mlsal.estimate(years=8)["median"],
+    ]

@@ -56,6 +56,8 @@ def test_help_reads_the_methodology_by_topic(run: Run) -> None:
     by_number = run("help", "8")
     assert by_words.stdout == by_number.stdout
     assert by_words.stdout.startswith("## 8. Employers") and "## 9." not in by_words.stdout
+    command = run("help", "estimate")
+    assert command.exit_code == 2 and "see 'mlsal estimate --help'" in command.stderr
     unknown = run("help", "emplyers")
     assert unknown.exit_code == 2 and unknown.stdout == ""
     assert "no topic 'emplyers'; did you mean 'employers'?" in unknown.stderr
