@@ -96,6 +96,39 @@ def fingerprint(directories: list[Path]) -> str | None:
 
 CONTENT_BYTES = 1 << 20  # files up to this size are fingerprinted by their content
 
+# The shipped data, checked when it was derived (derive/catalog.py), so that the first run
+# after install need not validate it: used only for the shipped directory alone, and only
+# while every byte of its files is what was checked.
+SHIPPED = "checked-catalog.bin"
+
+
+def content_hash(directory: Path) -> str | None:
+    """A hash of every byte of every data file of a directory (and of their names)."""
+    total = 1
+    try:
+        for path in data_files(directory):
+            total = zlib.adler32(str(path.relative_to(directory)).encode() + b"\0", total)
+            total = zlib.adler32(path.read_bytes(), total)
+    except (OSError, ValueError):
+        return None
+    return f"{total:08x}-{__version__}/{FORMAT}"
+
+
+def shipped_bytes(directory: Path, catalog: Catalog) -> bytes:
+    return f"{content_hash(directory)}\n".encode() + to_bytes(catalog)
+
+
+def read_shipped(directory: Path) -> bytes | None:
+    """The checked catalog shipped with the data, as cache bytes, if it is the data's own."""
+    try:
+        data = (directory / SHIPPED).read_bytes()
+    except OSError:
+        return None
+    first = data.find(b"\n")
+    if first < 0 or data[:first].decode("ascii", "replace") != content_hash(directory):
+        return None
+    return data[first + 1 :]
+
 
 def _path(key: str) -> Path | None:
     directory = cache_dir()
@@ -200,12 +233,20 @@ def read(key: str) -> Catalog | None:
         return None  # missing or unreadable: validate again and rewrite it
 
 
+def read_bytes(data: bytes) -> Catalog | None:
+    try:
+        return from_bytes(data)
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
 def _checksum(body: bytes | memoryview) -> str:
     return f"{zlib.adler32(body):08x}"
 
 
-def write(key: str, catalog: Catalog) -> None:
-    """Best effort: a cache that cannot be written only costs the next run some time."""
+def write(key: str, catalog: Catalog, data: bytes | None = None) -> None:
+    """Best effort: a cache that cannot be written only costs the next run some time.
+    `data`: the catalog's bytes, where they are at hand already."""
     path = _path(key)
     if path is None:
         return
@@ -218,7 +259,7 @@ def write(key: str, catalog: Catalog) -> None:
         )
         try:
             with handle:
-                handle.write(to_bytes(catalog))
+                handle.write(to_bytes(catalog) if data is None else data)
             os.replace(handle.name, path)
         except BaseException:  # a full disk, Ctrl-C: leave no half-written file behind
             with contextlib.suppress(OSError):

@@ -78,6 +78,11 @@ def load_catalog(
         cached = cache.read(fingerprint)
         if cached is not None:
             return cached
+        shipped = cache.read_shipped(directories[0]) if len(directories) == 1 else None
+        checked = None if shipped is None else cache.read_bytes(shipped)
+        if checked is not None:  # the first run after install: checked when derived
+            cache.write(fingerprint, checked, shipped)
+            return checked
     catalog = load_directories(directories)
     if fingerprint is not None:
         cache.write(fingerprint, catalog)

@@ -110,6 +110,7 @@ def test_a_cache_that_cannot_be_written_leaves_no_temporary_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(cache, "to_bytes", full_disk)
+    monkeypatch.setattr(cache, "read_shipped", lambda directory: None)  # validate afresh
     load_catalog()  # validates, and the cache write fails quietly
     assert list(tmp_path.iterdir()) == []
 
@@ -573,3 +574,51 @@ def test_a_city_name_with_an_escape_sequence_is_no_city(run: Run) -> None:
     result = run("estimate", "--city", "Kirk\x1b[31mland, WA")
     assert result.exit_code == 2 and "\x1b" not in result.stderr + result.stdout
     assert "unknown city 'Kirk\\x1b[31mland, WA'" in result.stderr
+
+
+def test_the_shipped_checked_catalog_serves_only_the_unchanged_shipped_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first run after install reads data/checked-catalog.bin instead of validating; a
+    data directory changed by one byte, or any directory of one's own beside it, is checked
+    afresh: nothing passes as the shipped data that is not."""
+    import shutil
+
+    from mlsal import cache
+    from mlsal.engine import estimate
+    from mlsal.errors import DataError
+    from mlsal.loader import default_data_dir, load_catalog
+    from mlsal.profile import Profile, resolve_profile
+    from mlsal.render.json_data import estimate_data
+
+    monkeypatch.setenv("MLSAL_CACHE_DIR", str(tmp_path / "cache"))
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data)
+    used: list[bool] = []
+    original = cache.read_shipped
+
+    def spy(directory: Path) -> bytes | None:
+        found = original(directory)
+        used.append(found is not None)
+        return found
+
+    monkeypatch.setattr(cache, "read_shipped", spy)
+    shipped = load_catalog(shipped_dir=data)
+    assert used == [True]
+    fresh = load_catalog(shipped_dir=data, use_cache=False)
+    profile = resolve_profile(Profile(years=3, city="SF", company="google"), fresh)
+    assert estimate_data(estimate(shipped, profile)) == estimate_data(estimate(fresh, profile))
+
+    facts = data / "facts" / "s004.toml"
+    facts.write_text(facts.read_text().replace("amount = 114121", "amount = 114122"))
+    changed = load_catalog(shipped_dir=data)
+    assert used == [True, False]
+    found = [f for f in changed.facts_for("overall", None) if f.id == "s004.overall.glassdoor"]
+    assert found[0].amount == 114122
+
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "sources.toml").write_text("")
+    with pytest.raises(DataError):
+        load_catalog([own], shipped_dir=data)
+    assert used == [True, False], "a directory of one's own is never the shipped data"

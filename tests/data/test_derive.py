@@ -240,3 +240,14 @@ def test_calibration_script_runs_and_reports_every_level() -> None:
     for line in rows:
         inside = next(part for part in line.split() if part.endswith("%") and "." not in part)
         assert 0 <= int(inside.rstrip("%")) <= 100
+
+
+def test_the_checked_catalog_shipped_is_the_data_as_checked_now() -> None:
+    """data/checked-catalog.bin, which spares the first run after install the validation,
+    is what loading and checking the shipped data gives today (run derive/catalog.py)."""
+    from mlsal import cache
+    from mlsal.loader import default_data_dir, load_catalog
+
+    data = default_data_dir()
+    fresh = load_catalog(shipped_dir=data, use_cache=False)
+    assert (data / cache.SHIPPED).read_bytes() == cache.shipped_bytes(data, fresh)
