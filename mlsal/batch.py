@@ -19,14 +19,7 @@ from mlsal.catalog import Catalog
 from mlsal.dimensions import BY_FIELD, INPUT_NAMES
 from mlsal.engine import Outputs, estimate_outputs, outputs_key_of
 from mlsal.errors import MlsalError, UsageError
-from mlsal.profile import (
-    Profile,
-    check_years,
-    make_profile,
-    other_name,
-    resolve_currency,
-    resolve_profile,
-)
+from mlsal.profile import Profile, make_profile, resolve_field, resolve_profile
 from mlsal.render.cells import FORMULA_STARTS, safe_cell
 
 OUTPUT_COLUMNS = ("low", "median", "high", "band", "sources", "warnings")
@@ -59,12 +52,13 @@ class BatchEstimator:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self.fields: dict[str, str | None] = {}  # column -> the input it names, or None
-        # field -> {cell as typed -> the field's value, or ABSENT, or BAD}
+        # field -> {cell as typed -> the fields it resolves to, or its text (a place's), ABSENT
+        # or BAD}
         self.cells: dict[str, dict[Any, Any]] = {field: {} for field in BY_FIELD}
         self.places: dict[tuple[Any, ...], Any] = {}  # (city, state, country) as typed
         self.columns: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         self.resolved: dict[tuple[Any, ...], Outputs] = {}
-        self.defaults = {name: value for name, value in vars(Profile()).items()}
+        self.defaults = dict(vars(Profile()))
         self.defaults["role"] = catalog.method.reference.role
         self.defaults["as_of"] = check_as_of(catalog, None)
 
@@ -111,10 +105,8 @@ class BatchEstimator:
             if field in PLACE_FIELDS:
                 place = place or [None, None, None]
                 place[PLACE_FIELDS.index(field)] = found
-            elif type(found) is dict:
-                fields.update(found)
             else:
-                fields[field] = found
+                fields.update(found)
         if place is not None:
             typed = tuple(place)
             where = self.places.get(typed, MISSING)
@@ -137,7 +129,7 @@ class BatchEstimator:
         return found
 
     def _cell(self, field: str, cell: Any) -> Any:
-        """One cell as the profile's field: read as make_profile reads it, resolved as
+        """One cell as the profile's fields: read as make_profile reads it, resolved as
         resolve_profile resolves it (the place is resolved as a whole, in _place)."""
         try:
             value = getattr(make_profile({field: cell}), field)
@@ -145,23 +137,12 @@ class BatchEstimator:
                 return ABSENT
             if field in PLACE_FIELDS:
                 return value  # resolved with the others of the place
-            if field == "years":
-                check_years(value, self.catalog.method.limits.max_years)
-                return value + 0.0
-            if field == "as_of":
-                return check_as_of(self.catalog, value)
-            if field == "currency":
-                return resolve_currency(self.catalog, value)
-            dimension = BY_FIELD[field].dimension
-            assert dimension is not None
-            if BY_FIELD[field].is_list:  # an unknown item is said by the single path
-                return tuple(dict.fromkeys(self.catalog.resolve(dimension, v) for v in value))
-            key = self.catalog.resolve(dimension, value)
-            if field == "company":
-                return {"company": key, "company_as_typed": other_name(self.catalog, value, key)}
-            return key
+            found = resolve_field(self.catalog, field, value)
         except UsageError:
             return BAD
+        if found.pop("unlisted", ()):  # an unknown skill is said by the single path
+            return BAD
+        return found
 
     def _place(self, city: Any, state: Any, country: Any) -> Any:
         try:

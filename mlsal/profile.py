@@ -137,36 +137,23 @@ def resolve_profile(profile: Profile, catalog: Catalog) -> Profile:
     Raises UsageError naming the value and the nearest known ones when a name is unknown, and
     when city and country contradict each other.
     """
-    check_years(profile.years, catalog.method.limits.max_years)
-    changes: dict[str, Any] = {"as_of": check_as_of(catalog, profile.as_of)}
+    changes: dict[str, Any] = {}
     if profile.years is not None:
-        changes["years"] = profile.years + 0.0  # -0.0 is 0
-    for field_name, dimension in NAMED_FIELDS.items():
+        changes.update(resolve_field(catalog, "years", profile.years))
+    changes["as_of"] = check_as_of(catalog, profile.as_of)
+    for field_name in NAMED_FIELDS:
         text = getattr(profile, field_name)
         if text is not None and field_name != "city":
-            if not str(text).strip():
-                raise UsageError(
-                    f"empty {dimension.replace('_', ' ')}: give a value or leave it out"
-                )
-            changes[field_name] = catalog.resolve(dimension, str(text))
-            if field_name == "company":
-                changes["company_as_typed"] = other_name(catalog, str(text), changes["company"])
+            changes.update(resolve_field(catalog, field_name, text))
     if profile.city is not None:
         changes.update(resolve_city(catalog, str(profile.city), changes.get("state")))
     if profile.currency is not None:
-        changes["currency"] = resolve_currency(catalog, str(profile.currency))
+        changes.update(resolve_field(catalog, "currency", profile.currency))
     unlisted: list[str] = []
-    for field_name, dimension in LIST_FIELDS.items():
-        keys: list[str] = []
-        for text in _items(getattr(profile, field_name)):
-            try:
-                key = catalog.resolve(dimension, text)
-            except UsageError as error:  # no skill has a figure to miss: said, not refused
-                unlisted.append(str(error))
-                continue
-            if key not in keys:
-                keys.append(key)
-        changes[field_name] = tuple(keys)
+    for field_name in LIST_FIELDS:
+        found = resolve_field(catalog, field_name, getattr(profile, field_name))
+        unlisted.extend(found.pop("unlisted"))
+        changes.update(found)
     changes["unlisted"] = tuple(unlisted)
     if profile.role is None:
         changes["role"] = catalog.method.reference.role
@@ -197,6 +184,40 @@ def resolve_profile(profile: Profile, catalog: Catalog) -> Profile:
             )
         changes["country"] = city_country
     return replace(profile, **changes)
+
+
+def resolve_field(catalog: Catalog, field: str, value: Any) -> dict[str, Any]:
+    """One given field resolved, with what resolving noticed: {'company': 'google',
+    'company_as_typed': 'deepmind'}. The city is resolve_city's (it may fall back to the
+    state), and whether city, state and country agree is resolve_profile's."""
+    if field == "years":
+        check_years(value, catalog.method.limits.max_years)
+        return {"years": value + 0.0}  # -0.0 is 0
+    if field == "as_of":
+        return {"as_of": check_as_of(catalog, value)}
+    if field == "currency":
+        return {"currency": resolve_currency(catalog, str(value))}
+    dimension = BY_FIELD[field].dimension
+    assert dimension is not None, field
+    if BY_FIELD[field].is_list:
+        keys: list[str] = []
+        unlisted: list[str] = []
+        for text in _items(value):
+            try:
+                key = catalog.resolve(dimension, text)
+            except UsageError as error:  # no skill has a figure to miss: said, not refused
+                unlisted.append(str(error))
+                continue
+            if key not in keys:
+                keys.append(key)
+        return {field: tuple(keys), "unlisted": tuple(unlisted)}
+    text = str(value)
+    if not text.strip():
+        raise UsageError(f"empty {dimension.replace('_', ' ')}: give a value or leave it out")
+    key = catalog.resolve(dimension, text)
+    if field == "company":
+        return {"company": key, "company_as_typed": other_name(catalog, text, key)}
+    return {field: key}
 
 
 def other_name(catalog: Catalog, text: str, company: str) -> str | None:
