@@ -651,10 +651,6 @@ def strongest_of(catalog: Catalog, dimension: str, keys: tuple[str, ...]) -> lis
     ]
 
 
-def profile_factors(catalog: Catalog, profile: Profile) -> list[Factor]:
-    return [f for group in factor_groups(catalog, profile) for f in group.factors]
-
-
 class FactorGroup:
     """Factors that depend on a few inputs only (the role; the place and the company…), with
     what they add to an estimate worked out once: a batch of a million rows meets each group
@@ -778,53 +774,44 @@ def statements_for(catalog: Catalog, dimension: str, value: str) -> list[Fact]:
 def estimate(catalog: Catalog, profile: Profile, real: bool = False) -> Estimate:
     """The estimate for a resolved profile (see mlsal.profile.resolve_profile); `real` asks
     for what the pay buys at US-average prices too, and warns when no price parity applies."""
-    level, warnings = _level_of(catalog, profile)
-    # resolve_profile checked as_of; an unresolved profile means the latest year
-    as_of = latest_year(catalog) if profile.as_of is None else profile.as_of
-    resolved = profile if level == profile.level else replace(profile, level=level)
-    band = make_band(catalog, level, as_of)
-    groups = factor_groups(catalog, resolved)
-    factors = [f for group in groups for f in group.factors]
-    flags = [flag for group in groups for flag in group.flags]
-    warnings += _after_factors(catalog, profile, band, groups, flags)
-    median, sigma = _combined(band, groups)
+    core = _Core(catalog, profile)
+    resolved = profile if core.level == profile.level else replace(profile, level=core.level)
+    factors = [f for group in core.groups for f in group.factors]
     method = catalog.method.band
-    low = quantile(median, sigma, method.low_percentile)
-    high = quantile(median, sigma, method.high_percentile)
-    source_ids = _cited_sources(band, factors)
-    basis, basis_share, by_source = band_basis(catalog, band)
-    conversion = currency_conversion(catalog, profile.currency, as_of)
-    if conversion is not None and conversion.year != as_of:
-        warnings.append(_rate_year_warning(conversion))
-    power = purchasing_power(catalog, profile.city, low, median, high)
+    low = quantile(core.median, core.sigma, method.low_percentile)
+    high = quantile(core.median, core.sigma, method.high_percentile)
+    basis, basis_share, by_source = band_basis(catalog, core.band)
+    power = purchasing_power(catalog, profile.city, low, core.median, high)
     if real and power is None:
-        warnings.append(_no_price_parity(catalog, profile.city))
-    caveats = [f"{s}: {catalog.sources[s].caveat}" for s in source_ids if catalog.sources[s].caveat]
+        core.warnings.append(_no_price_parity(catalog, profile.city))
+    caveats = [
+        f"{s}: {catalog.sources[s].caveat}" for s in core.sources if catalog.sources[s].caveat
+    ]
     role = resolved.role or catalog.method.reference.role
     return Estimate(
         profile=resolved,
         low=round(low),
-        median=round(median),
+        median=round(core.median),
         high=round(high),
         band_share=round((method.high_percentile - method.low_percentile) / 100, 4),
         low_percentile=method.low_percentile,
         high_percentile=method.high_percentile,
-        sigma=sigma,
+        sigma=core.sigma,
         basis=basis,
         basis_share=basis_share,
         basis_by_source=by_source,
-        band=band,
+        band=core.band,
         factors=factors,
-        sources=[_source_info(catalog, s) for s in source_ids],
-        warnings=warnings,
+        sources=[_source_info(catalog, s) for s in core.sources],
+        warnings=core.warnings,
         notes=_statements(catalog, factors),
-        flags=flags,
-        caveats=caveats + _undated(catalog, band, as_of),
+        flags=core.flags,
+        caveats=caveats + _undated(catalog, core.band, core.as_of),
         labels=profile_labels(catalog, resolved),
-        as_of=as_of,
-        references=occupation_references(catalog, role, as_of),
+        as_of=core.as_of,
+        references=occupation_references(catalog, role, core.as_of),
         purchasing_power=power,
-        conversion=conversion,
+        conversion=core.conversion,
     )
 
 
@@ -950,27 +937,50 @@ KEYED_FIELDS = tuple(
 def estimate_outputs(catalog: Catalog, profile: Profile) -> Outputs:
     """What a batch row shows of the estimate (see Outputs): the same figures and warnings as
     estimate(), computed without the rest of the Estimate."""
-    level, warnings = _level_of(catalog, profile)
-    as_of = latest_year(catalog) if profile.as_of is None else profile.as_of
-    band = make_band(catalog, level, as_of)
-    groups = factor_groups(catalog, profile, level)
-    flags = [flag for group in groups for flag in group.flags]
-    warnings += _after_factors(catalog, profile, band, groups, flags)
-    median, sigma = _combined(band, groups)
+    core = _Core(catalog, profile)
     method = catalog.method.band
-    conversion = currency_conversion(catalog, profile.currency, as_of)
-    if conversion is not None and conversion.year != as_of:
-        warnings.append(_rate_year_warning(conversion))
-    sources = {view.source for view in band.views}
-    sources.update(source for group in groups for source in group.sources)
     return (
-        round(quantile(median, sigma, method.low_percentile)),
-        round(median),
-        round(quantile(median, sigma, method.high_percentile)),
+        round(quantile(core.median, core.sigma, method.low_percentile)),
+        round(core.median),
+        round(quantile(core.median, core.sigma, method.high_percentile)),
         round((method.high_percentile - method.low_percentile) / 100, 4),
-        tuple(sorted(sources)),
-        tuple(warnings),
+        tuple(core.sources),
+        tuple(core.warnings),
     )
+
+
+class _Core:
+    """What estimate() and estimate_outputs() share: the level, the band, the factor groups,
+    the median and spread they give, the sources they cite and what they say."""
+
+    __slots__ = (
+        "level",
+        "as_of",
+        "band",
+        "groups",
+        "flags",
+        "warnings",
+        "median",
+        "sigma",
+        "conversion",
+        "sources",
+    )
+
+    def __init__(self, catalog: Catalog, profile: Profile) -> None:
+        self.level, self.warnings = _level_of(catalog, profile)
+        # resolve_profile checked as_of; an unresolved profile means the latest year
+        self.as_of = latest_year(catalog) if profile.as_of is None else profile.as_of
+        self.band = make_band(catalog, self.level, self.as_of)
+        self.groups = factor_groups(catalog, profile, self.level)
+        self.flags = [flag for group in self.groups for flag in group.flags]
+        self.warnings += _after_factors(catalog, profile, self.band, self.groups, self.flags)
+        self.median, self.sigma = _combined(self.band, self.groups)
+        self.conversion = currency_conversion(catalog, profile.currency, self.as_of)
+        if self.conversion is not None and self.conversion.year != self.as_of:
+            self.warnings.append(_rate_year_warning(self.conversion))
+        cited = {view.source for view in self.band.views}
+        cited.update(source for group in self.groups for source in group.sources)
+        self.sources = sorted(cited)
 
 
 def band_basis(catalog: Catalog, band: Band) -> tuple[str, float, dict[str, str]]:
@@ -1133,16 +1143,6 @@ def _flags(catalog: Catalog, factors: list[Factor]) -> list[str]:
                 if flag is not None:
                     flags.append(f"{factor.label} ({view.source}): {flag}")
     return flags
-
-
-def _cited_sources(band: Band, factors: list[Factor]) -> list[str]:
-    cited: list[str] = []
-    for view in band.views:
-        cited.append(view.source)
-    for factor in factors:
-        if factor.applied:
-            cited.extend(v.source for v in factor.views)
-    return sorted(set(cited))
 
 
 def _source_info(catalog: Catalog, source_id: str) -> SourceInfo:
