@@ -130,6 +130,8 @@ def estimate_many(
 
 def _rows_of(rows: Any, estimator: Any, unknown: str) -> Iterator[Mapping[str, Any]]:
     """Rows as mappings; a data frame is read by its profile columns, column by column."""
+    from mlsal.batch import check_profile_columns
+
     columns = getattr(rows, "columns", None)
     if columns is None or isinstance(rows, Mapping) or not hasattr(rows, "__getitem__"):
         yield from rows
@@ -137,9 +139,8 @@ def _rows_of(rows: Any, estimator: Any, unknown: str) -> Iterator[Mapping[str, A
     names = [str(c) for c in columns]
     if unknown == "error":
         _refuse_unknown(tuple(names), estimator)
+    check_profile_columns(names)
     kept = [c for c in names if estimator.field(c) is not None]
-    if not kept:
-        _refuse_unknown((), estimator)
     lists = []
     for name in kept:
         series = rows[name]
@@ -150,6 +151,7 @@ def _rows_of(rows: Any, estimator: Any, unknown: str) -> Iterator[Mapping[str, A
 
 
 def _refuse_unknown(columns: tuple[str, ...], estimator: Any) -> None:
+    """A column that names no input, with the nearest input names."""
     from mlsal.names import did_you_mean, nearest
 
     for column in columns:
@@ -158,6 +160,3 @@ def _refuse_unknown(columns: tuple[str, ...], estimator: Any) -> None:
             raise UsageError(
                 f"unknown input '{column}'{hint} (unknown=\"ignore\" passes over such columns)"
             )
-    if not columns:
-        known = ", ".join(sorted({k for k in INPUT_NAMES if "-" not in k}))
-        raise UsageError(f"the rows have no profile column; name columns after: {known}")
