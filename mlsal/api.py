@@ -14,6 +14,7 @@ of `data_dirs`), so calling `estimate` once per row of a data frame is cheap.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -105,49 +106,66 @@ def estimate_many(
     if errors not in ("raise", "keep"):
         raise UsageError(f"errors must be 'raise' or 'keep', got {errors!r}")
     estimator = BatchEstimator(catalog(data_dirs))
-    checked: set[tuple[str, ...]] = set()
-    for index, row in enumerate(_rows_of(rows, estimator, unknown)):
-        if unknown == "error" and (columns := tuple(row)) not in checked:
-            _refuse_unknown(columns, estimator)
-            checked.add(columns)
-        try:
-            low, median, high, band, sources, warnings = estimator.outputs(row)
-        except UsageError as error:
-            if errors == "raise":
-                raise UsageError(f"row {index}: {error}") from None
-            yield dict.fromkeys(MANY_COLUMNS[:-1]) | {"error": str(error)}
-            continue
-        yield {
-            "low": low,
-            "median": median,
-            "high": high,
-            "band": band,
-            "sources": list(sources),
-            "warnings": list(warnings),
-            "error": None,
-        }
+    index = 0
+    for results in _results_of(rows, estimator, unknown):
+        for result in results:
+            if isinstance(result, Exception):
+                if not isinstance(result, UsageError):
+                    raise result
+                if errors == "raise":
+                    raise UsageError(f"row {index}: {result}") from None
+                yield dict.fromkeys(MANY_COLUMNS[:-1]) | {"error": str(result)}
+            else:
+                low, median, high, band, sources, warnings = result
+                yield {
+                    "low": low,
+                    "median": median,
+                    "high": high,
+                    "band": band,
+                    "sources": list(sources),
+                    "warnings": list(warnings),
+                    "error": None,
+                }
+            index += 1
 
 
-def _rows_of(rows: Any, estimator: Any, unknown: str) -> Iterator[Mapping[str, Any]]:
-    """Rows as mappings; a data frame is read by its profile columns, column by column."""
-    from mlsal.batch import check_profile_columns
+def _results_of(rows: Any, estimator: Any, unknown: str) -> Iterator[list[Any]]:
+    """The rows' results, a chunk at a time; a data frame is read by its profile columns,
+    a slice of each at a time."""
+    from mlsal.batch import CHUNK, check_profile_columns
 
     columns = getattr(rows, "columns", None)
     if columns is None or isinstance(rows, Mapping) or not hasattr(rows, "__getitem__"):
-        yield from rows
+        checked: set[tuple[str, ...]] = set()
+        each = iter(rows)
+        while chunk := list(itertools.islice(each, CHUNK)):
+            if unknown == "error":
+                for row in chunk:
+                    if (names := tuple(row)) not in checked:
+                        _refuse_unknown(names, estimator)
+                        checked.add(names)
+            yield estimator.estimate_rows(chunk)
         return
-    names = [str(c) for c in columns]
+    header = [str(c) for c in columns]
     if unknown == "error":
-        _refuse_unknown(tuple(names), estimator)
-    check_profile_columns(names)
-    kept = [c for c in names if estimator.field(c) is not None]
-    lists = []
-    for name in kept:
-        series = rows[name]
-        to_list = getattr(series, "tolist", None) or series.to_list
-        lists.append(to_list())
-    for values in zip(*lists, strict=True):
-        yield dict(zip(kept, values, strict=True))
+        _refuse_unknown(tuple(header), estimator)
+    check_profile_columns(header)
+    series = {
+        field: rows[column]
+        for name, column in zip(header, columns, strict=True)
+        if (field := estimator.field(name))
+    }
+    count = len(rows)
+    for start in range(0, count, CHUNK):
+        by_field = {field: _as_list(values, start, CHUNK) for field, values in series.items()}
+        yield estimator.estimate_columns(min(CHUNK, count - start), by_field)
+
+
+def _as_list(series: Any, start: int, length: int) -> list[Any]:
+    """A slice of a pandas or Polars series, as a list."""
+    if hasattr(series, "iloc"):  # pandas: by position, whatever the index
+        return series.iloc[start : start + length].tolist()  # type: ignore[no-any-return]
+    return series.slice(start, length).to_list()  # type: ignore[no-any-return]
 
 
 def _refuse_unknown(columns: tuple[str, ...], estimator: Any) -> None:

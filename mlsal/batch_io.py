@@ -140,7 +140,7 @@ def report(bad: BadRow) -> None:
 
 
 @contextlib.contextmanager
-def progress(path: str) -> Iterator[Callable[[], None] | None]:
+def progress(path: str) -> Iterator[Callable[[int], None] | None]:
     """A row counter drawn on stderr for a large input file, when stderr is a terminal."""
     if path == "-" or not sys.stderr.isatty() or os.path.getsize(path) < PROGRESS_FROM_BYTES:
         yield None
@@ -154,7 +154,7 @@ def progress(path: str) -> Iterator[Callable[[], None] | None]:
         )
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("estimating", total=rows)
-        yield lambda: bar.advance(task)
+        yield lambda rows: bar.advance(task, rows)
 
 
 class StrictStop(Exception):

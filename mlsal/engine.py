@@ -16,7 +16,7 @@ from mlsal.aging import aging_factor, figure_year, latest_year, price_index
 from mlsal.amounts import dollars
 from mlsal.catalog import Catalog
 from mlsal.dimensions import LIST_FIELDS, NAMED_FIELDS
-from mlsal.distribution import center_of_figure, quantile, spread_of_figure
+from mlsal.distribution import center_of_figure, quantile, spread_of_figure, z_score
 from mlsal.errors import UsageError
 from mlsal.names import possessive
 from mlsal.profile import Profile, years_text
@@ -651,86 +651,243 @@ def strongest_of(catalog: Catalog, dimension: str, keys: tuple[str, ...]) -> lis
     ]
 
 
-class FactorGroup:
-    """Factors that depend on a few inputs only (the role; the place and the company…), with
-    what they add to an estimate worked out once: a batch of a million rows meets each group
-    far fewer times than it has rows."""
+# ---------------------------------------------------------------------------------------
+# Shares: what a few of a profile's inputs add to its estimate
 
-    __slots__ = ("factors", "log_sum", "variance", "warnings", "flags", "sources")
+# The order factors are listed in (an estimate's table, its JSON).
+ROLE, PLACE, KIND, COMPANY, EDUCATION, CERTIFICATION, SKILL = range(7)
+SHARES_KEPT = 50_000  # shares of each kind remembered at once; emptied when full
 
-    def __init__(self, catalog: Catalog, factors: list[Factor]) -> None:
-        self.factors = tuple(factors)
-        applied = [f for f in factors if f.applied and f.multiplier is not None]
+
+class Share:
+    """What a few inputs of a profile add to its estimate (the band: level, year and
+    currency; the work; the place; the employer; the credentials): its factors, the
+    log-median and variance they add, the sources they cite (one bit each), and what it says
+    in each part of the warnings (see said_by). Worked out once for each distinct value of
+    those inputs: a roster of a million rows meets each far fewer times than it has rows."""
+
+    __slots__ = (
+        "factors",
+        "log_sum",
+        "variance",
+        "bits",
+        "warned",
+        "noticed",
+        "flagged",
+        "last",
+        "band",
+        "level",
+        "holds_place",
+        "conversion",
+    )
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        factors: Iterable[tuple[int, list[Factor]]] = (),
+        *,
+        band: Band | None = None,
+        warned: Iterable[str] = (),
+        noticed: Iterable[str] = (),
+        last: Iterable[str] = (),
+    ) -> None:
+        slotted = list(factors)
+        self.factors = tuple((slot, f) for slot, group in slotted for f in group)
+        applied = [f for _, f in self.factors if f.applied and f.multiplier is not None]
         self.log_sum = sum(math.log(f.multiplier or 1.0) for f in applied)
         self.variance = sum(f.sigma_between**2 for f in applied)
-        self.warnings = tuple(_factor_warnings(catalog, factors))
-        self.flags = tuple(_flags(catalog, factors))
-        self.sources = tuple(v.source for f in factors if f.applied for v in f.views)
+        cited = {v.source for _, f in self.factors if f.applied for v in f.views}
+        notes: tuple[str, ...] = ()
+        if band is not None:
+            self.log_sum += math.log(band.ordered_median)
+            self.variance += band.sigma_within**2 + band.sigma_between**2
+            cited.update(view.source for view in band.views)
+            notes = band.notes
+        bit_of = _source_bits(catalog)
+        self.bits = sum(bit_of[source] for source in cited)
+        factors_only = [f for _, f in self.factors]
+        self.warned = (*warned, *_factor_warnings(catalog, factors_only))
+        self.noticed = tuple(noticed)
+        self.flagged = (*notes, *_flags(catalog, factors_only))
+        self.last = tuple(last)
+        self.band = band
+        self.level: str | None = None  # the band's: the level it is for
+        self.holds_place = False  # the employer's: its figure already holds the place
+        self.conversion: Conversion | None = None  # the band's: the currency shown
 
 
-GROUPS_KEPT = 50_000  # factor groups remembered at once; emptied when full
-
-
-def factor_groups(
-    catalog: Catalog, profile: Profile, level: str | None = None
-) -> list[FactorGroup]:
-    """The profile's factors in the order they apply and are reported, in groups. `level`:
-    the level the estimate is for, if the profile's own is not set (years map to it)."""
-    company, level = profile.company, profile.level or level
-    has_company = company is not None
-    role = profile.role or catalog.method.reference.role
-    company_factor = _company_factor(catalog, company, level)
-    # An employer's figure measured against the nation already holds where it pays.
-    holds_place = (
-        company_factor is not None and company_factor.applied and not company_factor.place_adjusted
+def _source_bits(catalog: Catalog) -> dict[str, int]:
+    """One bit per source, in the order sources are cited (by id)."""
+    return catalog.remember(
+        "source bits", lambda: {s: 1 << i for i, s in enumerate(sorted(catalog.sources))}
     )
-    place = (holds_place, profile.city, profile.state, profile.country, profile.unmatched_city)
-    return [
-        _group(catalog, ("role", role), lambda: [_role_factor(catalog, role)]),
-        _group(
-            catalog,
-            ("place", *place),
-            lambda: location_factors(catalog, profile, holds_place),
+
+
+def _band_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
+    """(level given, years, as_of, currency): the band of the level (given, or the one the
+    years map to) in as_of dollars, the rate amounts are shown at, and what the years, the
+    band and the rate leave to say."""
+    given, years, as_of, currency = key
+    level, warnings = _level_of(catalog, given, years)
+    conversion = currency_conversion(catalog, currency, as_of)
+    stale = conversion is not None and conversion.year != as_of
+    last = [_rate_year_warning(conversion)] if conversion is not None and stale else []
+    share = Share(catalog, band=make_band(catalog, level, as_of), warned=warnings, last=last)
+    share.level, share.conversion = level, conversion
+    return share
+
+
+def _work_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
+    """(role, industry, company size, whether a company is given)."""
+    role, industry, size, has_company = key
+    factors = [(ROLE, [_role_factor(catalog, role)])]
+    factors.append((KIND, _kind_factors(catalog, industry, size, has_company)))
+    return Share(catalog, factors)
+
+
+def _employer_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
+    """((company, the name typed for it if another organisation's) or None, level)."""
+    named, level = key
+    if named is None:
+        return Share(catalog)
+    company, as_typed = named
+    factor = make_factor(catalog, "company", company, level)
+    noticed = []
+    if as_typed is not None:
+        noticed.append(
+            f"'{as_typed}' is counted as {catalog.label('company', company)}: the data hold "
+            "no figure of its own"
+        )
+    share = Share(catalog, [(COMPANY, [factor])], noticed=noticed)
+    # An employer's figure measured against the nation already holds where it pays.
+    share.holds_place = factor.applied and not factor.place_adjusted
+    return share
+
+
+def _place_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
+    """(whether the employer's figure holds the place, (city, state, country, a US city the
+    data do not know, given with its state))."""
+    holds_place, (city, state, country, unmatched) = key
+    place = Profile(city=city, state=state, country=country, unmatched_city=unmatched)
+    factors = location_factors(catalog, place, holds_place)
+    noticed = []
+    if unmatched is not None and state is not None:
+        noticed.append(
+            f"no figure for the city '{unmatched}': the data know no such city; "
+            f"{possessive(catalog.label('state', state))} figure applies"
+        )
+    last = _unlocated(catalog, country, factors)
+    return Share(catalog, [(PLACE, factors)], noticed=noticed, last=last)
+
+
+def _credentials_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
+    """(education, certifications, skills, the unknown ones with what is said of each)."""
+    education, certifications, skills, unlisted = key
+    factors = [
+        (
+            EDUCATION,
+            [make_factor(catalog, "education", education)] if education is not None else [],
         ),
-        _group(
-            catalog,
-            ("industry", profile.industry, profile.company_size, has_company),
-            lambda: _kind_factors(catalog, profile.industry, profile.company_size, has_company),
-        ),
-        _group(
-            catalog,
-            ("company", company, level),
-            lambda: [] if company_factor is None else [company_factor],
-        ),
-        _group(
-            catalog,
-            ("education", profile.education),
-            lambda: (
-                [make_factor(catalog, "education", profile.education)]
-                if profile.education is not None
-                else []
-            ),
-        ),
-        _group(
-            catalog,
-            ("certification", profile.certifications),
-            lambda: strongest_of(catalog, "certification", profile.certifications),
-        ),
-        _group(
-            catalog,
-            ("skill", profile.skills),
-            lambda: strongest_of(catalog, "skill", profile.skills),
-        ),
+        (CERTIFICATION, strongest_of(catalog, "certification", certifications)),
+        (SKILL, strongest_of(catalog, "skill", skills)),
     ]
+    noticed = [f"{unknown}: no figure applied" for unknown in unlisted]
+    return Share(catalog, factors, noticed=noticed)
 
 
-def _group(catalog: Catalog, key: tuple[Any, ...], make: Callable[[], list[Factor]]) -> FactorGroup:
-    groups: dict[tuple[Any, ...], FactorGroup] = catalog.memo.setdefault("factor groups", {})
-    found = groups.get(key)
+SHARE_MAKERS: dict[str, Callable[[Catalog, tuple[Any, ...]], Share]] = {
+    "band": _band_share,
+    "work": _work_share,
+    "place": _place_share,
+    "employer": _employer_share,
+    "credentials": _credentials_share,
+}
+
+
+def share_memo(catalog: Catalog, kind: str) -> dict[tuple[Any, ...], Share]:
+    """The shares of one kind made so far, by key (batch looks many rows up at once)."""
+    memo: dict[tuple[Any, ...], Share] = catalog.memo.setdefault(("shares", kind), {})
+    return memo
+
+
+def share(catalog: Catalog, kind: str, key: tuple[Any, ...]) -> Share:
+    memo = share_memo(catalog, kind)
+    found = memo.get(key)
     if found is None:
-        if len(groups) >= GROUPS_KEPT:  # memory stays flat, whatever the input
-            groups.clear()
-        found = groups[key] = FactorGroup(catalog, make())
+        made = SHARE_MAKERS[kind](catalog, key)
+        if len(memo) >= SHARES_KEPT:  # memory stays flat, whatever the input
+            memo.clear()
+        found = memo[key] = made
+    return found
+
+
+# A profile's shares, in the order they combine: band, work, place, employer, credentials.
+Shares = tuple[Share, Share, Share, Share, Share]
+
+
+def profile_shares(catalog: Catalog, profile: Profile) -> Shares:
+    """The shares of a resolved profile (an unresolved one's as_of means the latest year)."""
+    as_of = latest_year(catalog) if profile.as_of is None else profile.as_of
+    band = share(catalog, "band", (profile.level, profile.years, as_of, profile.currency))
+    company = profile.company
+    named = None if company is None else (company, profile.company_as_typed)
+    employer = share(catalog, "employer", (named, band.level))
+    place = (profile.city, profile.state, profile.country, profile.unmatched_city)
+    role = profile.role or catalog.method.reference.role
+    work = (role, profile.industry, profile.company_size, company is not None)
+    credentials = (profile.education, profile.certifications, profile.skills, profile.unlisted)
+    return (
+        band,
+        share(catalog, "work", work),
+        share(catalog, "place", (employer.holds_place, place)),
+        employer,
+        share(catalog, "credentials", credentials),
+    )
+
+
+def median_and_sigma(
+    band: Share, work: Share, place: Share, employer: Share, credentials: Share
+) -> tuple[float, float]:
+    """The band's median and log-scale sigma, with every applied factor."""
+    log_median = band.log_sum + (
+        work.log_sum + place.log_sum + employer.log_sum + credentials.log_sum
+    )
+    variance = band.variance + (
+        work.variance + place.variance + employer.variance + credentials.variance
+    )
+    return math.exp(log_median), math.sqrt(variance)
+
+
+def said_by(
+    band: Share, work: Share, place: Share, employer: Share, credentials: Share
+) -> tuple[str, ...]:
+    """What the shares say, in order: warnings (the years', the factors'), what resolving the
+    names noticed, the band's notes and the sources' flags, what the place and rate leave."""
+    return (
+        band.warned
+        + work.warned
+        + place.warned
+        + employer.warned
+        + credentials.warned
+        + place.noticed
+        + employer.noticed
+        + credentials.noticed
+        + band.flagged
+        + work.flagged
+        + place.flagged
+        + employer.flagged
+        + credentials.flagged
+        + place.last
+        + band.last
+    )
+
+
+def sources_of(catalog: Catalog, bits: int) -> tuple[str, ...]:
+    """The sources whose bits are set, by id."""
+    memo: dict[int, tuple[str, ...]] = catalog.memo.setdefault("sources of bits", {})
+    found = memo.get(bits)
+    if found is None:
+        found = memo[bits] = tuple(s for s, bit in _source_bits(catalog).items() if bits & bit)
     return found
 
 
@@ -776,14 +933,14 @@ def estimate(catalog: Catalog, profile: Profile, real: bool = False) -> Estimate
     for what the pay buys at US-average prices too, and warns when no price parity applies."""
     core = _Core(catalog, profile)
     resolved = profile if core.level == profile.level else replace(profile, level=core.level)
-    factors = [f for group in core.groups for f in group.factors]
     method = catalog.method.band
     low = quantile(core.median, core.sigma, method.low_percentile)
     high = quantile(core.median, core.sigma, method.high_percentile)
     basis, basis_share, by_source = band_basis(catalog, core.band)
     power = purchasing_power(catalog, profile.city, low, core.median, high)
+    warnings = list(core.warnings)
     if real and power is None:
-        core.warnings.append(_no_price_parity(catalog, profile.city))
+        warnings.append(_no_price_parity(catalog, profile.city))
     caveats = [
         f"{s}: {catalog.sources[s].caveat}" for s in core.sources if catalog.sources[s].caveat
     ]
@@ -801,10 +958,10 @@ def estimate(catalog: Catalog, profile: Profile, real: bool = False) -> Estimate
         basis_share=basis_share,
         basis_by_source=by_source,
         band=core.band,
-        factors=factors,
+        factors=core.factors,
         sources=[_source_info(catalog, s) for s in core.sources],
-        warnings=core.warnings,
-        notes=_statements(catalog, factors),
+        warnings=warnings,
+        notes=_statements(catalog, core.factors),
         flags=core.flags,
         caveats=caveats + _undated(catalog, core.band, core.as_of),
         labels=profile_labels(catalog, resolved),
@@ -822,41 +979,22 @@ def _rate_year_warning(conversion: Conversion) -> str:
     )
 
 
-def _level_of(catalog: Catalog, profile: Profile) -> tuple[str | None, list[str]]:
+def _level_of(
+    catalog: Catalog, level: str | None, years: float | None
+) -> tuple[str | None, list[str]]:
     """The level the estimate is for (given, or the one the years map to), and what to say."""
-    level, warnings = profile.level, []
-    if profile.years is not None:
-        by_years = level_for_years(catalog, profile.years)
+    warnings = []
+    if years is not None:
+        by_years = level_for_years(catalog, years)
         if level is None:
             level = by_years
             warnings.extend(_years_ceiling(catalog, by_years))
         elif level != by_years:
             warnings.append(
-                f"{years_text(profile.years)} years of experience is {by_years} level by the "
+                f"{years_text(years)} years of experience is {by_years} level by the "
                 f"sources' ranges, but the level {level} was given; the level is used"
             )
     return level, warnings
-
-
-def _combined(band: Band, groups: list[FactorGroup]) -> tuple[float, float]:
-    """The median and log-scale sigma: the band's, times every applied factor."""
-    log_median = math.log(band.ordered_median) + sum(g.log_sum for g in groups)
-    variance = band.sigma_within**2 + band.sigma_between**2 + sum(g.variance for g in groups)
-    return math.exp(log_median), math.sqrt(variance)
-
-
-def _after_factors(
-    catalog: Catalog, profile: Profile, band: Band, groups: list[FactorGroup], flags: list[str]
-) -> list[str]:
-    """What the factors, the band and the place leave to say, in the order it is said."""
-    factors = [f for group in groups for f in group.factors]
-    return [
-        *(w for group in groups for w in group.warnings),
-        *_place_warnings(catalog, profile, factors),
-        *band.notes,
-        *flags,
-        *_unlocated(catalog, profile, factors),
-    ]
 
 
 def _factor_warnings(catalog: Catalog, factors: list[Factor]) -> list[str]:
@@ -881,30 +1019,12 @@ def _statements(catalog: Catalog, factors: list[Factor]) -> list[str]:
     ]
 
 
-def _place_warnings(catalog: Catalog, profile: Profile, factors: list[Factor]) -> list[str]:
-    """What resolving the profile noticed: a city the data do not know, a company named by
-    another organisation's name, skills the data do not know."""
-    said = []
-    if profile.unmatched_city is not None and profile.state is not None:
-        said.append(
-            f"no figure for the city '{profile.unmatched_city}': the data know no such city; "
-            f"{possessive(catalog.label('state', profile.state))} figure applies"
-        )
-    if profile.company_as_typed is not None and profile.company is not None:
-        said.append(
-            f"'{profile.company_as_typed}' is counted as "
-            f"{catalog.label('company', profile.company)}: the data hold no figure of its own"
-        )
-    said.extend(f"{unknown}: no figure applied" for unknown in profile.unlisted)
-    return said
-
-
-def _unlocated(catalog: Catalog, profile: Profile, factors: list[Factor]) -> list[str]:
+def _unlocated(catalog: Catalog, country: str | None, factors: list[Factor]) -> list[str]:
     """A country abroad that no source gives pay for: the band stays the reference's."""
     located = any(f.applied for f in factors if f.dimension in ("city", "country"))
-    if profile.country in (None, catalog.method.reference.country) or located:
+    if country in (None, catalog.method.reference.country) or located:
         return []
-    place = catalog.label("country", profile.country or "")
+    place = catalog.label("country", country or "")
     home = catalog.label("country", catalog.method.reference.country)
     return [f"no source gives pay in {place}: the band is pay in {home}, not in {place}"]
 
@@ -913,51 +1033,47 @@ def _unlocated(catalog: Catalog, profile: Profile, factors: list[Factor]) -> lis
 Outputs = tuple[int, int, int, float, tuple[str, ...], tuple[str, ...]]
 
 
-def outputs_key(catalog: Catalog, profile: Profile) -> tuple[Any, ...]:
-    """What an estimate of a resolved profile depends on: its inputs, with years only through
-    the level they map to (and as typed when a level is given too, for the warning)."""
-    return outputs_key_of(catalog, vars(profile))
-
-
-def outputs_key_of(catalog: Catalog, fields: dict[str, Any]) -> tuple[Any, ...]:
-    """outputs_key of the resolved profile these fields (all of them) would make."""
-    years: float | None = fields["years"]
-    level: str | None = fields["level"]
-    by_years = years is not None and level is None  # said in the warnings: not the same
-    if years is not None and level is None:
-        level, years = level_for_years(catalog, years), None
-    return (level, years, by_years, *[fields[name] for name in KEYED_FIELDS])
-
-
-KEYED_FIELDS = tuple(
-    name for name in Profile.__dataclass_fields__ if name not in ("years", "level")
-)
-
-
 def estimate_outputs(catalog: Catalog, profile: Profile) -> Outputs:
     """What a batch row shows of the estimate (see Outputs): the same figures and warnings as
     estimate(), computed without the rest of the Estimate."""
-    core = _Core(catalog, profile)
+    return outputs_of_shares(catalog)(*profile_shares(catalog, profile))
+
+
+def outputs_of_shares(catalog: Catalog) -> Callable[..., Outputs]:
+    """A function of a profile's shares (see profile_shares) to its Outputs, with the
+    catalog's constants bound once: batch calls it for every row."""
     method = catalog.method.band
-    return (
-        round(quantile(core.median, core.sigma, method.low_percentile)),
-        round(core.median),
-        round(quantile(core.median, core.sigma, method.high_percentile)),
-        round((method.high_percentile - method.low_percentile) / 100, 4),
-        tuple(core.sources),
-        tuple(core.warnings),
-    )
+    z_low, z_high = z_score(method.low_percentile), z_score(method.high_percentile)
+    band_share = round((method.high_percentile - method.low_percentile) / 100, 4)
+    sources_memo: dict[int, tuple[str, ...]] = catalog.memo.setdefault("sources of bits", {})
+    exp = math.exp
+
+    def outputs(
+        band: Share, work: Share, place: Share, employer: Share, credentials: Share
+    ) -> Outputs:
+        median, sigma = median_and_sigma(band, work, place, employer, credentials)
+        bits = band.bits | work.bits | place.bits | employer.bits | credentials.bits
+        return (
+            round(median * exp(sigma * z_low)),
+            round(median),
+            round(median * exp(sigma * z_high)),
+            band_share,
+            sources_memo.get(bits) or sources_of(catalog, bits),
+            said_by(band, work, place, employer, credentials),
+        )
+
+    return outputs
 
 
 class _Core:
-    """What estimate() and estimate_outputs() share: the level, the band, the factor groups,
-    the median and spread they give, the sources they cite and what they say."""
+    """What estimate() needs of a profile's shares: the level, the band, the factors, the
+    median and spread, the sources cited and what is said."""
 
     __slots__ = (
         "level",
         "as_of",
         "band",
-        "groups",
+        "factors",
         "flags",
         "warnings",
         "median",
@@ -967,20 +1083,20 @@ class _Core:
     )
 
     def __init__(self, catalog: Catalog, profile: Profile) -> None:
-        self.level, self.warnings = _level_of(catalog, profile)
-        # resolve_profile checked as_of; an unresolved profile means the latest year
+        shares = profile_shares(catalog, profile)
+        band = shares[0]
+        assert band.band is not None
+        self.level, self.band, self.conversion = band.level, band.band, band.conversion
         self.as_of = latest_year(catalog) if profile.as_of is None else profile.as_of
-        self.band = make_band(catalog, self.level, self.as_of)
-        self.groups = factor_groups(catalog, profile, self.level)
-        self.flags = [flag for group in self.groups for flag in group.flags]
-        self.warnings += _after_factors(catalog, profile, self.band, self.groups, self.flags)
-        self.median, self.sigma = _combined(self.band, self.groups)
-        self.conversion = currency_conversion(catalog, profile.currency, self.as_of)
-        if self.conversion is not None and self.conversion.year != self.as_of:
-            self.warnings.append(_rate_year_warning(self.conversion))
-        cited = {view.source for view in self.band.views}
-        cited.update(source for group in self.groups for source in group.sources)
-        self.sources = sorted(cited)
+        slotted = sorted((f for s in shares for f in s.factors), key=lambda pair: pair[0])
+        self.factors = [factor for _, factor in slotted]
+        self.flags = [flag for s in shares[1:] for flag in s.flagged]  # the band's are notes
+        self.warnings = said_by(*shares)
+        self.median, self.sigma = median_and_sigma(*shares)
+        bits = 0
+        for share_ in shares:
+            bits |= share_.bits
+        self.sources = list(sources_of(catalog, bits))
 
 
 def band_basis(catalog: Catalog, band: Band) -> tuple[str, float, dict[str, str]]:

@@ -10,11 +10,13 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import mlsal
 from mlsal import batch as batch_module
+from mlsal import engine as engine_module
 from mlsal.batch_io import atomic_output
 from mlsal.catalog import Catalog
 from mlsal.engine import estimate
@@ -181,18 +183,23 @@ def test_batch_output_appears_whole_or_not_at_all(tmp_path: Path) -> None:
 def test_batch_memo_stays_bounded(
     monkeypatch: pytest.MonkeyPatch, run: Run, tmp_path: Path
 ) -> None:
+    """Cells, places, the engine's shares and what rows say are remembered in bounded
+    tables: filled, and emptied when full, whatever the input."""
     monkeypatch.setattr(batch_module, "MEMO_LIMIT", 5)
-    monkeypatch.setattr(batch_module, "RESOLVED_KEPT", 5)
+    monkeypatch.setattr(batch_module, "CHUNK", 3)
+    monkeypatch.setattr(engine_module, "SHARES_KEPT", 5)
     seen: list[int] = []
-    original = batch_module.BatchEstimator.outputs
+    original = batch_module.BatchEstimator.estimate_columns
 
-    def spy(self: batch_module.BatchEstimator, row: dict[str, str]) -> list[object]:
-        sizes = [len(self.resolved), len(self.places), *(len(m) for m in self.cells.values())]
-        seen.append(max(sizes))
-        return original(self, row)
+    def spy(self: batch_module.BatchEstimator, *args: Any) -> Any:
+        results = original(self, *args)
+        tables = [self.places, *self.cells.values(), *self.memos.values()]
+        seen.append(max(len(table) for table in tables))
+        return results
 
-    monkeypatch.setattr(batch_module.BatchEstimator, "outputs", spy)
-    lines = ["years"] + [str(y / 2) for y in range(40)]
+    monkeypatch.setattr(batch_module.BatchEstimator, "estimate_columns", spy)
+    mlsal.api.catalog().memo.clear()  # what earlier tests left is no part of this run
+    lines = ["years,company"] + [f"{y / 2},{'deepmind' if y % 2 else ''}" for y in range(40)]
     result = run("batch", "-", input="\n".join(lines) + "\n")
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 41
     assert max(seen) <= 5 and max(seen) > 0  # filled, and emptied when full
@@ -259,7 +266,7 @@ def test_progress_bar_only_on_a_terminal_for_large_inputs(
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     with batch_io.progress(str(big)) as tick:
         assert tick is not None
-        tick()
+        tick(100)
     with batch_io.progress(str(small)) as tick:
         assert tick is None
     with batch_io.progress("-") as tick:

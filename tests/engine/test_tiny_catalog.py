@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from mlsal.catalog import Catalog
-from mlsal.engine import estimate, outputs_key
+from mlsal.engine import estimate, profile_shares
 from mlsal.errors import UsageError
 from mlsal.loader import load_catalog
 from mlsal.profile import Profile, make_profile, resolve_profile
@@ -112,14 +112,14 @@ def test_the_reference_role_comes_from_the_method(tiny: Catalog) -> None:
     assert role.status == "reference"
 
 
-def test_outputs_key_shares_years_of_one_level(tiny: Catalog) -> None:
-    def key(**inputs: Any) -> tuple[Any, ...]:
-        return outputs_key(tiny, resolve_profile(make_profile(inputs), tiny))
+def test_years_of_one_level_share_its_band_and_what_is_said(tiny: Catalog) -> None:
+    def band_share(**inputs: Any) -> tuple[Any, ...]:
+        share = profile_shares(tiny, resolve_profile(make_profile(inputs), tiny))[0]
+        return share.level, share.log_sum, share.variance, share.bits, share.warned
 
-    assert key(years=2.5, city="SF") == key(years=4.9, city="San Francisco")
-    assert key(years=2.5) != key(years=5)
-    assert key(years=1, level="senior") != key(years=2, level="senior")  # the warning differs
-    assert key(years=7) != key(level="senior")  # only years mapped to senior are warned of
+    assert band_share(years=2.5, city="SF") == band_share(years=4.9, city="San Francisco")
+    assert band_share(years=2.5) != band_share(years=5)
+    assert band_share(years=1, level="senior") != band_share(years=2, level="senior")
 
 
 def test_real_pay_without_a_price_parity_is_warned_of(tiny: Catalog) -> None:
