@@ -96,8 +96,9 @@ def estimate_many(
     estimate's inputs. unknown="error" refuses a column that names no input (with the
     nearest names); "ignore" passes over it (ids, names, teams…). errors="raise" raises
     UsageError at the first bad row, naming the row (from 0); "keep" yields it with its
-    figures None and the message in "error". Each distinct cell is resolved once and each
-    distinct profile estimated once, so a frame of a million rows takes seconds.
+    figures None and the message in "error". Rows are estimated as `mlsal batch` does, a
+    chunk at a time (a frame: a slice of each column), so a frame of a million rows takes
+    seconds.
     """
     from mlsal.batch import BatchEstimator
 

@@ -37,7 +37,7 @@ from mlsal.render.cells import FORMULA_STARTS, safe_cell
 
 OUTPUT_COLUMNS = ("low", "median", "high", "band", "sources", "warnings")
 NOT_UTF8 = "it is not UTF-8 text (save it as UTF-8)"
-CHUNK = 2_048  # rows estimated together: enough to share the work, few enough to stream
+CHUNK = 256  # rows estimated together: enough to share the work; few, for flat memory
 MEMO_LIMIT = 20_000  # cells and places remembered at once; emptied when full
 
 
@@ -483,7 +483,7 @@ class CsvWriter:
         # '\r\n' ends the csv module's lines here so that it quotes a cell holding a
         # carriage return (which would end the line for a reader); written, lines end in '\n'
         self.encoder = csv.writer(self.buffer, lineterminator="\r\n")
-        self.tails: dict[tuple[Any, ...], str] = {}  # band, sources, warnings: as CSV
+        self.cited: dict[tuple[Any, ...], str] = {}  # (band, sources): as CSV
         stream.write(self._encoded([*header, *OUTPUT_COLUMNS]))
 
     def write_many(self, rows: list[Written]) -> None:
@@ -492,10 +492,11 @@ class CsvWriter:
         for text, (_, _, (low, median, high, band, sources, warnings)) in zip(
             passed, rows, strict=True
         ):
-            tail = self.tails.get((band, sources, warnings))
-            if tail is None:
-                tail = self._tail(band, sources, warnings)
-            lines.append(f"{text},{low},{median},{high},{tail}")
+            cited = self.cited.get((band, sources))
+            if cited is None:  # a few kinds of band and sources: the warnings vary by row
+                cited = self.cited[band, sources] = f"{band},{csv_cell(';'.join(sources))},"
+            said = csv_cell(_cell(" | ".join(warnings))) if warnings else ""
+            lines.append(f"{text},{low},{median},{high},{cited}{said}\n")
         self.stream.write("".join(lines))
 
     def _passed_texts(self, rows: list[Written]) -> list[str]:
@@ -530,14 +531,6 @@ class CsvWriter:
         if isinstance(row, dict):
             return [row.get(c, "") for c in self.header]
         return row if self.columns is None else [row[i] for i in self.columns]
-
-    def _tail(self, band: float, sources: tuple[str, ...], warnings: tuple[str, ...]) -> str:
-        """band, sources and warnings as the end of a CSV line."""
-        if len(self.tails) >= MEMO_LIMIT:
-            self.tails.clear()
-        cited, said = csv_cell(";".join(sources)), csv_cell(_cell(" | ".join(warnings)))
-        tail = self.tails[band, sources, warnings] = f"{band},{cited},{said}\n"
-        return tail
 
     def _encoded(self, cells: list[Any]) -> str:
         """One line of CSV, as the csv module writes it (see encoder), ending in '\n'."""
