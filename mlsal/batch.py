@@ -4,8 +4,8 @@ a chunk of rows at a time.
 A bad row never stops the others (unless strict): it is reported with its line number and
 left out of the output. Rows are estimated a chunk at a time, column by column
 (BatchEstimator): each distinct cell is resolved once, each distinct share of a profile (its
-level, work, place, employer, credentials, currency; see engine.Share) made once, and each
-row's figures combine its shares; bounded memos keep memory flat.
+band, work, place, employer, credentials; see engine.Share) made once, and each row's
+figures combine its shares; bounded memos keep memory flat.
 """
 
 from __future__ import annotations
@@ -89,13 +89,6 @@ class BatchEstimator:
         if found == "":
             found = self.fields[column] = INPUT_NAMES.get(column.strip().casefold())
         return found
-
-    def outputs(self, row: Mapping[str, Any]) -> Outputs:
-        """low, median, high, band, sources, warnings for one row; UsageError if it is bad."""
-        result = self.estimate_rows([row])[0]
-        if isinstance(result, MlsalError):
-            raise result
-        return result
 
     def estimate_rows(self, rows: Sequence[Mapping[str, Any]]) -> list[Result]:
         """Each row's result; rows are keyed by column name (JSON objects, mappings)."""
