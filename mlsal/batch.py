@@ -16,7 +16,6 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice, repeat
-from operator import attrgetter
 from typing import IO, Any, cast
 
 from mlsal.aging import check_as_of
@@ -30,6 +29,7 @@ from mlsal.engine import (
     outputs_of_shares,
     share,
     share_memo,
+    shares_of_rows,
 )
 from mlsal.errors import MlsalError, UsageError
 from mlsal.profile import Profile, make_profile, resolve_field, resolve_profile
@@ -78,7 +78,6 @@ class BatchEstimator:
         self.memos = {kind: share_memo(catalog, kind) for kind in SHARE_MAKERS}
         self.outputs_of = outputs_of_shares(catalog)
         self.no_share = Share(catalog)  # stands for the share of a row that takes the single path
-        self.single: list[int] = []  # the last chunk's rows that took the single path
         self.bad_fields: set[str] = set()  # fields some cell of which was bad
         self.defaults: dict[str, Any] = dict(vars(Profile()))
         self.defaults["role"] = catalog.method.reference.role
@@ -108,37 +107,20 @@ class BatchEstimator:
         failed: set[int] = set()
         values = {field: self._values(field, cells, failed) for field, cells in columns.items()}
 
-        def keys(*parts: str | Iterable[Any]) -> Iterator[tuple[Any, ...]]:
-            """Each row's key of fields (by name, their default where not given) and parts."""
-            return zip(
-                *(
-                    (values.get(p) or repeat(self.defaults[p], count)) if type(p) is str else p
-                    for p in parts
-                ),
-                strict=False,  # a default repeats without end
-            )
+        def given(name: str) -> Iterable[Any]:
+            """Each row's value of a field, its default where no column gives it."""
+            found = values.get(name)
+            return repeat(self.defaults[name], count) if found is None else found
 
-        places = self._places(list(keys("city", "state", "country")), failed)
-        band = self._shares("band", keys("level", "years", "as_of", "currency"), failed)
-        employer = self._shares("employer", keys("company", map(LEVEL, band)), failed)
-        place = self._shares("place", keys(map(HOLDS_PLACE, employer), places), failed)
-        companies = values.get("company")
-        has_company = repeat(False) if companies is None else map(bool, companies)
-        work = keys("role", "industry", "company_size", has_company)
-        credentials = keys("education", "certifications", "skills", repeat(()))
-        results: list[Result] = list(
-            map(
-                self.outputs_of,
-                band,
-                self._shares("work", work, failed),
-                place,
-                employer,
-                self._shares("credentials", credentials, failed),
-            )
-        )
+        places = self._places(list(zip(*map(given, PLACE_FIELDS), strict=True)), failed)
+
+        def column(name: str) -> Iterable[Any]:
+            return places if name == "place" else given(name)
+
+        shares = shares_of_rows(column, lambda kind, keys: self._shares(kind, keys, failed))
+        results: list[Result] = list(map(self.outputs_of, *shares))
         for index in failed:
             results[index] = self._single({f: cells[index] for f, cells in columns.items()})
-        self.single = sorted(failed)
         return results
 
     def _single(self, inputs: dict[str, Any]) -> Result:
@@ -241,7 +223,6 @@ class BatchEstimator:
 
 
 PLACE_FIELDS = ("city", "state", "country")  # resolved together: they must agree
-LEVEL, HOLDS_PLACE = attrgetter("level"), attrgetter("holds_place")
 MISSING, BAD = object(), object()
 
 
@@ -455,6 +436,11 @@ def _formula_in(text: str) -> bool:
     )
 
 
+def passed_cells(row: list[str], columns: list[int] | None) -> list[str]:
+    """A CSV row's cells passed on: all, or those at `columns` (not a batch's old outputs)."""
+    return row if columns is None else [row[i] for i in columns]
+
+
 # A row to write: as read (see Read), and its outputs.
 Written = tuple[Row, str | None, Outputs]
 
@@ -523,7 +509,7 @@ class CsvWriter:
     def _passed(self, row: Row) -> list[Any]:
         if isinstance(row, dict):
             return [row.get(c, "") for c in self.header]
-        return row if self.columns is None else [row[i] for i in self.columns]
+        return passed_cells(row, self.columns)
 
     def _encoded(self, cells: list[Any]) -> str:
         """One line of CSV, as the csv module writes it (see encoder), ending in '\n'."""
@@ -553,8 +539,7 @@ class JsonLinesWriter:
                     if column not in record and column.casefold() not in OUTPUT_COLUMNS:
                         record[column] = value
             else:
-                at = range(len(self.header)) if self.columns is None else self.columns
-                record = {c: row[i] for c, i in zip(self.header, at, strict=True)}
+                record = dict(zip(self.header, passed_cells(row, self.columns), strict=True))
             record.update(
                 low=low,
                 median=median,
@@ -614,9 +599,7 @@ def run_batch(
             results = [
                 UsageError(row.message) if isinstance(row, NotARow) else next(found) for row in read
             ]
-            bad_at = [i for i, result in enumerate(results) if isinstance(result, MlsalError)]
-        else:
-            bad_at = [i for i in estimator.single if isinstance(results[i], MlsalError)]
+        bad_at = [i for i, result in enumerate(results) if isinstance(result, MlsalError)]
         start = 0
         for index in [*bad_at, len(chunk)]:
             # (results between bad rows are outputs)

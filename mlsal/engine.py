@@ -10,6 +10,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from operator import attrgetter
 from typing import Any
 
 from mlsal.aging import aging_factor, figure_year, latest_year, price_index
@@ -827,22 +828,49 @@ Shares = tuple[Share, Share, Share, Share, Share]
 
 def profile_shares(catalog: Catalog, profile: Profile) -> Shares:
     """The shares of a resolved profile (an unresolved one's as_of means the latest year)."""
-    as_of = latest_year(catalog) if profile.as_of is None else profile.as_of
-    band = share(catalog, "band", (profile.level, profile.years, as_of, profile.currency))
     company = profile.company
-    named = None if company is None else (company, profile.company_as_typed)
-    employer = share(catalog, "employer", (named, band.level))
-    place = (profile.city, profile.state, profile.country, profile.unmatched_city)
-    role = profile.role or catalog.method.reference.role
-    work = (role, profile.industry, profile.company_size, company is not None)
-    credentials = (profile.education, profile.certifications, profile.skills, profile.unlisted)
-    return (
-        band,
-        share(catalog, "work", work),
-        share(catalog, "place", (employer.holds_place, place)),
-        employer,
-        share(catalog, "credentials", credentials),
+    values = vars(profile) | {
+        "as_of": latest_year(catalog) if profile.as_of is None else profile.as_of,
+        "role": profile.role or catalog.method.reference.role,
+        "company": None if company is None else (company, profile.company_as_typed),
+        "place": (profile.city, profile.state, profile.country, profile.unmatched_city),
+    }
+    found = shares_of_rows(
+        lambda name: (values[name],),
+        lambda kind, keys: [share(catalog, kind, key) for key in keys],
     )
+    band, work, place, employer, credentials = (shares[0] for shares in found)
+    return band, work, place, employer, credentials
+
+
+_LEVEL, _HOLDS_PLACE = attrgetter("level"), attrgetter("holds_place")
+
+
+def shares_of_rows(
+    column: Callable[[str], Iterable[Any]],
+    shares: Callable[[str, Iterable[tuple[Any, ...]]], list[Share]],
+) -> tuple[list[Share], list[Share], list[Share], list[Share], list[Share]]:
+    """Each row's shares, in profile_shares' order, for rows given column by column: one
+    layout of every share's key, for a single profile and a batch's chunk alike.
+    column(name): each row's resolved value of a profile field ('company' as (company, the
+    name typed for it) or None; 'place' as (city, state, country, unmatched city)).
+    shares(kind, keys): each row's share of that kind, by its key."""
+    band = shares(
+        "band",
+        zip(column("level"), column("years"), column("as_of"), column("currency"), strict=True),
+    )
+    employer = shares("employer", zip(column("company"), map(_LEVEL, band), strict=True))
+    place = shares("place", zip(map(_HOLDS_PLACE, employer), column("place"), strict=True))
+    has_company = map(bool, column("company"))
+    work = zip(column("role"), column("industry"), column("company_size"), has_company, strict=True)
+    credentials = zip(
+        column("education"),
+        column("certifications"),
+        column("skills"),
+        column("unlisted"),
+        strict=True,
+    )
+    return band, shares("work", work), place, employer, shares("credentials", credentials)
 
 
 def median_and_sigma(
