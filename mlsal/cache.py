@@ -1,10 +1,12 @@
 """A checked catalog kept as JSON, so that a run need not parse and validate the data again.
 
-The cache file is named by a hash of every data file (name, size and modification time) and
-of mlsal's version:
-any change to any file, or a new mlsal, misses it and makes a new one. It holds plain values
-only (JSON, never pickle), so reading it cannot execute anything. Where no cache directory can
-be written, mlsal simply validates on every run.
+The cache file is named by a hash of every data file (name, size, times; the bytes of one
+changed in the last seconds) and of mlsal's version: any change to any file, or a new mlsal,
+misses it and makes a new one. It holds plain values only (JSON, never pickle), so reading it
+cannot execute anything. A run reads its header and then only the pieces it asks for (the
+facts, names and values an estimate touches), each checked against its own checksum; a piece
+found damaged is never used: the data are validated again and the cache rewritten. Where no
+cache directory can be written, mlsal simply validates on every run.
 
 Location: $MLSAL_CACHE_DIR, else $XDG_CACHE_HOME/mlsal, else ~/.cache/mlsal. Set
 MLSAL_NO_CACHE=1 to always validate.
@@ -17,17 +19,27 @@ import dataclasses
 import json
 import os
 import stat
+import threading
+import time
 import typing
+import weakref
 import zlib
 from pathlib import Path
 from typing import Any
 
 from mlsal import __version__
 from mlsal.catalog import Catalog
-from mlsal.lazy_facts import LazyFacts, group_facts, group_key
+from mlsal.lazy_facts import (
+    REFERENCE,
+    LazyFacts,
+    LazyValues,
+    group_facts,
+    group_key,
+    group_key_of_reference,
+)
 from mlsal.schema import DimensionValue, Excluded, Fact, Method, Source
 
-FORMAT = 7  # bump when the cache's layout changes
+FORMAT = 12  # bump when the cache's layout changes
 FACT_FIELDS = list(Fact.__dataclass_fields__)  # a fact's fields, in the order __init__ takes
 KEEP = 8  # cache files kept: one per data set (shipped data plus --data-dir) in use
 
@@ -54,35 +66,50 @@ SETTINGS_FILES = (
 )
 
 
-def data_files(directory: Path) -> list[Path]:
+def data_files(directory: Path) -> list[str]:
     """The files the loader reads from a data directory, and no others (a --data-dir may
-    point anywhere: nothing else under it is looked at)."""
-    files = [directory / name for name in SETTINGS_FILES if (directory / name).exists()]
-    for folder, pattern in (("facts", "*.toml"), ("documents", "*")):
-        if (directory / folder).is_dir():
-            files += sorted(
-                p for p in (directory / folder).glob(pattern) if not p.name.startswith(".")
-            )
-    return files
+    point anywhere: nothing else under it is looked at), named relative to it with '/'."""
+    present = _names_in(directory)
+    names = [name for name in SETTINGS_FILES if name in present]
+    for folder, suffix in (("facts", ".toml"), ("documents", "")):
+        names += [
+            f"{folder}/{name}"
+            for name in sorted(_names_in(directory / folder))
+            if name.endswith(suffix) and not name.startswith(".")
+        ]
+    return names
+
+
+def _names_in(folder: Path) -> set[str]:
+    """The names in a folder: none if it is no folder or cannot be read (the loader says so)."""
+    try:
+        with os.scandir(folder) as entries:
+            return {entry.name for entry in entries}
+    except OSError:
+        return set()
 
 
 def fingerprint(directories: list[Path]) -> str | None:
-    """A hash of every data file, or None if one cannot be read. A file up to CONTENT_BYTES
-    is hashed whole (the TOML files: an edit that keeps size and time still shows); every
-    file by its size, times and inode too (a file replaced by another of the same size and
-    modification time has a new change time). The hash guards against change, not against
-    tampering: the cache holds nothing that could run."""
+    """A hash of every data file, or None if one cannot be read: of its name, size, times and
+    inode (a file replaced by another of the same size and modification time has a new change
+    time). A file changed in the last RECENT_NS is hashed by its content too: file times tick
+    coarsely (a few milliseconds on Linux, seconds on some file systems), so an edit that
+    keeps the size within one tick shows only in the bytes. Older files need no reading, the
+    same reasoning as git's "racily clean" entries. The hash guards against change, not
+    against tampering: the cache holds nothing that could run."""
     signature = [f"{__version__}/{FORMAT}"]
+    recent = time.time_ns() - RECENT_NS
     try:
         for directory in directories:
             signature.append(f"dir {directory.resolve()}")
-            for path in data_files(directory):
-                status = path.stat()
+            for name in data_files(directory):
+                path = os.path.join(directory, name)
+                status = os.stat(path)
                 if stat.S_ISREG(status.st_mode):
-                    name = path.relative_to(directory)
+                    changed = max(status.st_mtime_ns, status.st_ctime_ns)
                     content = (
-                        f"{zlib.crc32(path.read_bytes()):08x}"
-                        if status.st_size <= CONTENT_BYTES
+                        f"{zlib.crc32(Path(path).read_bytes()):08x}"
+                        if changed >= recent and status.st_size <= CONTENT_BYTES
                         else ""
                     )
                     signature.append(
@@ -94,6 +121,7 @@ def fingerprint(directories: list[Path]) -> str | None:
     return f"{zlib.crc32(chr(0).join(signature).encode()):08x}-{len(signature)}"
 
 
+RECENT_NS = 5 * 10**9  # longer than the coarsest tick of common file systems (FAT: 2 s)
 CONTENT_BYTES = 1 << 20  # files up to this size are fingerprinted by their content
 
 # The shipped data, checked when it was derived (derive/catalog.py), so that the first run
@@ -106,9 +134,9 @@ def content_hash(directory: Path) -> str | None:
     """A hash of every byte of every data file of a directory (and of their names)."""
     total = 1
     try:
-        for path in data_files(directory):
-            total = zlib.adler32(str(path.relative_to(directory)).encode() + b"\0", total)
-            total = zlib.adler32(path.read_bytes(), total)
+        for name in data_files(directory):  # named with '/' on every system
+            total = zlib.adler32(name.encode() + b"\0", total)
+            total = zlib.adler32((directory / name).read_bytes(), total)
     except (OSError, ValueError):
         return None
     return f"{total:08x}-{__version__}/{FORMAT}"
@@ -140,97 +168,226 @@ def _set_fields(item: Any) -> dict[str, Any]:
     return {k: v for k, v in item.__dict__.items() if v is not None and v != []}
 
 
+# The layout of a cache file: a first line "<checksum of the header> <its length>", the header
+# (JSON: sources, method, and where each piece is), then the pieces, each a JSON text found by
+# its place [offset from the end of the header, length, checksum]. A run reads and parses the
+# pieces it asks for: the places of one dimension's groups of facts, one group of facts, the
+# names of one dimension's values, one value.
+Place = list[int]
+
+
 def to_bytes(catalog: Catalog) -> bytes:
-    """A checksum line, a header line (everything but the facts), then each group of facts as
-    its own JSON text, found by its place in the file: a run parses the groups it asks for."""
-    blobs: list[bytes] = []
-    places: dict[str, dict[str, list[int]]] = {}
+    pieces: list[bytes] = []
     offset = 0
-    for dimension, groups in group_facts(catalog.facts).items():
-        for key, facts in groups.items():
-            blob = json.dumps([_set_fields(f) for f in facts], ensure_ascii=False).encode()
-            places.setdefault(dimension, {})[key] = [offset, len(blob)]
-            blobs.append(blob)
-            offset += len(blob)
+
+    def kept(item: Any) -> Place:
+        nonlocal offset
+        piece = json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode()
+        pieces.append(piece)
+        offset += len(piece)
+        return [offset - len(piece), len(piece), zlib.adler32(piece)]
+
+    groups = {
+        dimension: kept(
+            {key: kept([_set_fields(f) for f in facts]) for key, facts in by_key.items()}
+        )
+        for dimension, by_key in group_facts(catalog.facts).items()
+    }
+    dimensions = {
+        # Names as users type them, folded once here: folding thousands of names on every
+        # run would cost more than the rest of the run.
+        dimension: kept(
+            [catalog.name_table(dimension), [[v.key, kept(_set_fields(v))] for v in values]]
+        )
+        for dimension, values in catalog.values.items()
+    }
+    referred = [catalog.facts_by_id[fact_id] for fact_id in sorted(catalog.reference_ids)]
     header = {
         "sources": [_set_fields(s) for s in catalog.sources.values()],
         "fact_fields": FACT_FIELDS,
-        "groups": places,
+        "groups": groups,
+        # Where each fact referred to is, but for those in a group of their own (found so).
         "where": {
-            fact_id: [
-                catalog.facts_by_id[fact_id].dimension,
-                group_key(catalog.facts_by_id[fact_id]),
-            ]
-            for fact_id in sorted(catalog.reference_ids)
+            fact.id: [fact.dimension, group_key(fact)]
+            for fact in referred
+            if group_key(fact) != group_key_of_reference(fact.id)
         },
-        "values": {dim: [_set_fields(v) for v in values] for dim, values in catalog.values.items()},
+        "references": kept([fact.id for fact in referred if fact.dimension == REFERENCE]),
+        "dimensions": dimensions,
         "leveled": sorted({f.dimension for f in catalog.facts if f.level}),
-        # Names as users type them, folded once here: folding thousands of names on every run
-        # would cost more than the rest of the run.
-        "names": {dimension: catalog.name_table(dimension) for dimension in catalog.values},
         "method": dataclasses.asdict(catalog.method),
         "excluded": [_set_fields(e) for e in catalog.excluded],
     }
-    body = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
-    body += b"".join(blobs)
-    return f"{_checksum(body)}\n".encode() + body
+    text = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode()
+    return f"{_checksum(text)} {len(text)}\n".encode() + text + b"".join(pieces)
+
+
+class Damaged(Exception):
+    """A piece of a cache file does not match its checksum."""
+
+
+class Pieces:
+    """The pieces of a cache, read as they are asked for, each checked against its checksum.
+
+    `read(offset, length)` reads from the file (kept open for the catalog's life) or from
+    bytes in memory. A piece found damaged (the file edited, or the disk) is never used: if
+    `rebuild` is given, it validates the data again and returns the catalog's bytes afresh
+    (and writes the cache again), and reading goes on from those.
+    """
+
+    def __init__(
+        self,
+        read: typing.Callable[[int, int], bytes],
+        header: bytes,
+        rebuild: typing.Callable[[], bytes] | None = None,
+    ) -> None:
+        self._read = read
+        self._header = header
+        self._rebuild = rebuild
+
+    def text(self, place: Place) -> bytes:
+        offset, length, checksum = place
+        piece = self._read(offset, length)
+        if len(piece) != length or zlib.adler32(piece) != checksum:
+            piece = self._rebuilt(place)
+        return piece
+
+    def _rebuilt(self, place: Place) -> bytes:
+        from mlsal.errors import DataError
+
+        if self._rebuild is None:
+            raise Damaged(place)
+        data = self._rebuild()
+        self._rebuild = None
+        found = _split(data)
+        if found is None or found[0] != self._header:
+            raise DataError(["the data changed while mlsal was reading it: run again"])
+        self._read = _reader(found[1])
+        return self.text(place)
+
+
+def _reader(body: memoryview) -> typing.Callable[[int, int], bytes]:
+    return lambda offset, length: bytes(body[offset : offset + length])
+
+
+def _split(data: bytes) -> tuple[bytes, memoryview] | None:
+    """A cache's header and its pieces, if the header is whole and matches its checksum."""
+    first = data.find(b"\n", 0, 64)
+    header = _header(data[: first + 1], lambda size: data[first + 1 : first + 1 + size])
+    return None if header is None else (header, memoryview(data)[first + 1 + len(header) :])
+
+
+def _header(first_line: bytes, read: typing.Callable[[int], bytes]) -> bytes | None:
+    try:
+        checksum, size = first_line.decode("ascii").split()
+        text = read(int(size))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return text if len(text) == int(size) and _checksum(text) == checksum else None
 
 
 def _method(data: dict[str, Any]) -> Method:
-    kinds = typing.get_type_hints(Method)
+    from mlsal import schema
+
+    kinds = {  # each part's class, named by its annotation (cheaper than get_type_hints)
+        name: spec.type if isinstance(spec.type, type) else getattr(schema, spec.type)
+        for name, spec in Method.__dataclass_fields__.items()
+    }
     return Method(**{name: kinds[name](**value) for name, value in data.items()})
 
 
-def from_bytes(data: bytes) -> Catalog | None:
-    view = memoryview(data)  # slices of it copy nothing: the file is a megabyte or two
-    first = data.find(b"\n")
-    second = data.find(b"\n", first + 1)
-    if (
-        first < 0
-        or second < 0
-        or data[:first].decode("ascii", "replace") != _checksum(view[first + 1 :])
-    ):
-        return None  # edited or cut short: its groups, parsed later, could not be trusted
-    header = json.loads(data[first + 1 : second])
-    blobs = view[second + 1 :]
+def _catalog(header: dict[str, Any], pieces: Pieces) -> Catalog | None:
     if header["fact_fields"] != FACT_FIELDS:
         return None  # written for other fact fields
-    places: dict[str, dict[str, list[int]]] = header["groups"]
+    places: dict[str, Place] = header["groups"]
+    tables: dict[str, dict[str, Place]] = {}
+
+    def table(dimension: str) -> dict[str, Place]:
+        """Where each group of facts of a dimension is."""
+        if dimension not in tables:
+            tables[dimension] = json.loads(pieces.text(places[dimension]))
+        return tables[dimension]
 
     def group_text(dimension: str, key: str) -> bytes | None:
-        place = places.get(dimension, {}).get(key)
-        return None if place is None else bytes(blobs[place[0] : place[0] + place[1]])
+        place = table(dimension).get(key) if dimension in places else None
+        return None if place is None else pieces.text(place)
 
     sources = [Source(**s) for s in header["sources"]]
-    catalog = Catalog(
+    return Catalog(
         sources={s.id: s for s in sources},
         facts=LazyFacts(
-            {dimension: list(keys) for dimension, keys in places.items()},
+            list(places),
+            lambda dimension: table(dimension).keys(),
             header["where"],
+            lambda: json.loads(pieces.text(header["references"])),
             group_text,
             Fact.from_checked,
             frozenset(header["leveled"]),
         ),
-        values={
-            dim: [DimensionValue.from_checked(fields) for fields in values]
-            for dim, values in header["values"].items()
-        },
+        values=LazyValues(header["dimensions"], pieces.text, DimensionValue.from_checked),
         method=_method(header["method"]),
         excluded=[Excluded(**e) for e in header["excluded"]],
     )
-    for dimension, table in header["names"].items():
-        catalog.memo[("names", dimension)] = table
-    return catalog
 
 
-def read(key: str) -> Catalog | None:
+def from_bytes(data: bytes) -> Catalog | None:
+    """A catalog from a cache's bytes, every piece checked first (the shipped catalog)."""
+    found = _split(data)
+    if found is None:
+        return None
+    header = json.loads(found[0])
+    pieces = Pieces(_reader(found[1]), found[0])
+    try:
+        pieces.text(header["references"])
+        for place in header["groups"].values():
+            for group in json.loads(pieces.text(place)).values():
+                pieces.text(group)
+        for place in header["dimensions"].values():
+            for _key, value in json.loads(pieces.text(place))[1]:
+                pieces.text(value)
+    except Damaged:
+        return None
+    return _catalog(header, pieces)
+
+
+def read(key: str, rebuild: typing.Callable[[], bytes]) -> Catalog | None:
+    """The cached catalog of this key, its pieces read from the file as they are asked for.
+    `rebuild`: the catalog's bytes made afresh from the data, should a piece be damaged."""
     path = _path(key)
     if path is None:
         return None
     try:
-        return from_bytes(path.read_bytes())
-    except (OSError, ValueError, TypeError, KeyError):
+        handle = path.open("rb")
+    except OSError:
         return None  # missing or unreadable: validate again and rewrite it
+    try:
+        text = _header(handle.readline(64), handle.read)
+        catalog = (
+            None
+            if text is None
+            else _catalog(json.loads(text), _file_pieces(handle, text, rebuild))
+        )
+    except (OSError, ValueError, TypeError, KeyError):
+        catalog = None
+    if catalog is None:
+        handle.close()
+    else:
+        weakref.finalize(catalog, handle.close)  # the pieces are read while the catalog lives
+    return catalog
+
+
+def _file_pieces(
+    handle: typing.BinaryIO, header: bytes, rebuild: typing.Callable[[], bytes]
+) -> Pieces:
+    start = handle.tell()
+    lock = threading.Lock()  # one position in the file, and the API may run in threads
+
+    def read(offset: int, length: int) -> bytes:
+        with lock:
+            handle.seek(start + offset)
+            return handle.read(length)
+
+    return Pieces(read, header, rebuild)
 
 
 def read_bytes(data: bytes) -> Catalog | None:
@@ -244,9 +401,9 @@ def _checksum(body: bytes | memoryview) -> str:
     return f"{zlib.adler32(body):08x}"
 
 
-def write(key: str, catalog: Catalog, data: bytes | None = None) -> None:
+def write(key: str, catalog: Catalog | bytes) -> None:
     """Best effort: a cache that cannot be written only costs the next run some time.
-    `data`: the catalog's bytes, where they are at hand already."""
+    `catalog`: a catalog, or its bytes where they are at hand already."""
     path = _path(key)
     if path is None:
         return
@@ -259,7 +416,7 @@ def write(key: str, catalog: Catalog, data: bytes | None = None) -> None:
         )
         try:
             with handle:
-                handle.write(to_bytes(catalog) if data is None else data)
+                handle.write(catalog if isinstance(catalog, bytes) else to_bytes(catalog))
             os.replace(handle.name, path)
         except BaseException:  # a full disk, Ctrl-C: leave no half-written file behind
             with contextlib.suppress(OSError):

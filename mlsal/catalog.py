@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from mlsal.errors import UsageError
-from mlsal.lazy_facts import FactsById, LazyFacts
+from mlsal.lazy_facts import FactsById, LazyFacts, LazyValues
 from mlsal.names import did_you_mean, forms_of, nearest_form, normalize
 from mlsal.record import Record
 from mlsal.schema import (
@@ -32,9 +32,11 @@ VALUE_LIST_OF = {"level_years": "level"}
 
 @dataclass(init=False, eq=False, repr=False)
 class Catalog(Record):
+    """Sources, facts, the values of every dimension and the method, checked."""
+
     sources: dict[str, Source]
     facts: Sequence[Fact]  # a list, or from the cache LazyFacts, parsed as they are asked for
-    values: dict[str, list[DimensionValue]]
+    values: Mapping[str, list[DimensionValue]]  # a dict, or from the cache LazyValues
     method: Method
     excluded: list[Excluded] = field(default_factory=list)
     # Results the engine computed from this catalog, so that batch runs compute each band and
@@ -60,6 +62,12 @@ class Catalog(Record):
             return frozenset(self.facts.referred())
         return frozenset(f.reference for f in self.facts if f.reference is not None)
 
+    def is_reference(self, fact: Fact) -> bool:
+        """Whether other facts are measured against this one."""
+        if isinstance(self.facts, LazyFacts):
+            return self.facts.is_referred(fact)  # without reading every reference's id
+        return fact.id in self.reference_ids
+
     @cached_property
     def _index(self) -> dict[tuple[str, str | None], list[Fact]]:
         index: dict[tuple[str, str | None], list[Fact]] = {}
@@ -74,7 +82,11 @@ class Catalog(Record):
         catalog brings it built)."""
         key = ("names", dimension)
         if key not in self.memo:
-            self.memo[key] = self.name_table(dimension)
+            values = self.values
+            if isinstance(values, LazyValues):
+                self.memo[key] = values.names(dimension)
+            else:
+                self.memo[key] = self.name_table(dimension)
         return self.memo[key]  # type: ignore[no-any-return]
 
     def name_table(self, dimension: str) -> dict[str, str]:
@@ -113,6 +125,8 @@ class Catalog(Record):
         return [f for f in self.facts if f.dimension == dimension]
 
     def value(self, dimension: str, key: str) -> DimensionValue:
+        if isinstance(self.values, LazyValues):
+            return self.values.one(dimension, key)
         by_key = self.memo.get(("by_key", dimension))
         if by_key is None:
             by_key = self.memo[("by_key", dimension)] = {v.key: v for v in self.values[dimension]}

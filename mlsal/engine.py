@@ -508,7 +508,7 @@ def _make_factor(catalog: Catalog, dimension: str, value: str, level: str | None
     label = catalog.label(dimension, value)
     views = factor_views(catalog, dimension, value, level)
     if not views:
-        if any(f.id in catalog.reference_ids for f in catalog.facts_for(dimension, value)):
+        if any(catalog.is_reference(f) for f in catalog.facts_for(dimension, value)):
             why = "the sources' reference for this dimension"
             return Factor(dimension, value, label, "reference", 1.0, 0.0, (), why)
         why = _no_figure(dimension)

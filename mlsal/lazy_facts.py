@@ -1,28 +1,34 @@
-"""The facts of a cached catalog, parsed group by group as an estimate asks for them.
+"""The facts and values of a cached catalog, parsed piece by piece as an estimate asks for them.
 
 The shipped data hold thousands of facts (every metro area, every employer) and one estimate
 reads a few dozen. The cache keeps each group of facts (one dimension and value) as its own
 JSON text, so a run parses only the groups it touches: start-up stays flat as the data grow.
-Iterating over all the facts (`mlsal sources`, equality in tests) parses every group.
+Iterating over all the facts (`mlsal sources`, equality in tests) parses every group. So with
+the values of each dimension: an estimate that names no company reads none of the hundreds of
+employers' names.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any, overload
 
-from mlsal.schema import Fact
+from mlsal.schema import DimensionValue, Fact
 
-Groups = dict[str, list[str]]  # dimension -> the keys of its groups
 NO_VALUE = ""  # the group key of a dimension's facts without a value (overall, statements)
+REFERENCE = "reference"  # the dimension of the figures others are measured against
 
 
 def group_key(fact: Fact) -> str:
     """Where a fact is kept: its value; each reference alone (they are looked up by id)."""
     if fact.value is not None:
         return fact.value
-    return f"#{fact.id}" if fact.dimension == "reference" else NO_VALUE
+    return group_key_of_reference(fact.id) if fact.dimension == REFERENCE else NO_VALUE
+
+
+def group_key_of_reference(fact_id: str) -> str:
+    return f"#{fact_id}"
 
 
 def group_facts(facts: Sequence[Fact]) -> dict[str, dict[str, list[Fact]]]:
@@ -35,15 +41,22 @@ def group_facts(facts: Sequence[Fact]) -> dict[str, dict[str, list[Fact]]]:
 class LazyFacts(Sequence[Fact]):
     def __init__(
         self,
-        groups: Groups,
+        dimensions: list[str],
+        keys: Callable[[str], Collection[str]],
         where: dict[str, list[str]],
+        references: Callable[[], list[str]],
         text: Callable[[str, str], bytes | None],
         build: Callable[[dict[str, Any]], Fact],
         leveled: frozenset[str] = frozenset(),
     ) -> None:
         self.leveled = leveled  # the dimensions with figures for one level (employers)
-        self._groups = groups
-        self._where = where  # fact id -> [dimension, group key], for the facts referred to
+        self._dimensions = dimensions
+        self._keys = keys  # the keys of a dimension's groups
+        # The facts referred to: by id -> [dimension, group key], but for those in a group of
+        # their own; and the hundreds of ids of the reference dimension, read when asked for.
+        self._where = where
+        self._references_read = references
+        self._references: frozenset[str] | None = None
         self._text = text  # a group's JSON text, by dimension and key
         self._build = build  # one fact from its stored fields
         self._parsed: dict[tuple[str, str], list[Fact]] = {}
@@ -68,11 +81,17 @@ class LazyFacts(Sequence[Fact]):
         return self.group(dimension, value) + statements
 
     def of_dimension(self, dimension: str) -> list[Fact]:
-        return [f for key in self._groups.get(dimension, []) for f in self.group(dimension, key)]
+        if dimension not in self._dimensions:
+            return []
+        return [f for key in self._keys(dimension) for f in self.group(dimension, key)]
 
     def by_id(self, fact_id: str) -> Fact | None:
-        if fact_id not in self._by_id and fact_id in self._where:
-            self.group(*self._where[fact_id])
+        if fact_id not in self._by_id:
+            own = group_key_of_reference(fact_id)  # a reference keeps a group of its own
+            if REFERENCE in self._dimensions and own in self._keys(REFERENCE):
+                self.group(REFERENCE, own)
+            elif fact_id in self._where:
+                self.group(*self._where[fact_id])
         if fact_id not in self._by_id and self._all is None:
             self.everything()
         return self._by_id.get(fact_id)
@@ -81,15 +100,26 @@ class LazyFacts(Sequence[Fact]):
         """The groups parsed so far, as (dimension, key)."""
         return set(self._parsed)
 
+    def _referred_references(self) -> frozenset[str]:
+        if self._references is None:
+            self._references = frozenset(self._references_read())
+        return self._references
+
     def referred(self) -> list[str]:
-        return list(self._where)
+        return [*self._where, *self._referred_references()]
+
+    def is_referred(self, fact: Fact) -> bool:
+        """Whether other facts are measured against this one."""
+        if fact.dimension == REFERENCE:
+            return fact.id in self._referred_references()
+        return fact.id in self._where
 
     def everything(self) -> list[Fact]:
         if self._all is None:
             self._all = [
                 fact
-                for dimension, groups in self._groups.items()
-                for key in groups
+                for dimension in self._dimensions
+                for key in self._keys(dimension)
                 for fact in self.group(dimension, key)
             ]
         return self._all
@@ -135,3 +165,56 @@ class FactsById(Mapping[str, Fact]):
 
     def __len__(self) -> int:
         return len(self._facts)
+
+
+class LazyValues(Mapping[str, list[DimensionValue]]):
+    """Catalog.values of a cached catalog. A dimension's piece holds the table of the names
+    users type for its values (folded) and where each value is; a value is parsed when it is
+    asked for, the whole list when the list is."""
+
+    def __init__(
+        self,
+        places: dict[str, Any],
+        text: Callable[[Any], bytes],
+        build: Callable[[dict[str, Any]], DimensionValue],
+    ) -> None:
+        self._places = places  # dimension -> where its piece is
+        self._text = text
+        self._build = build
+        self._dimensions: dict[str, tuple[dict[str, str], dict[str, Any]]] = {}
+        self._values: dict[tuple[str, str], DimensionValue] = {}
+        self._lists: dict[str, list[DimensionValue]] = {}
+
+    def _dimension(self, dimension: str) -> tuple[dict[str, str], dict[str, Any]]:
+        found = self._dimensions.get(dimension)
+        if found is None:
+            names, places = json.loads(self._text(self._places[dimension]))
+            found = self._dimensions[dimension] = (names, dict(places))
+        return found
+
+    def names(self, dimension: str) -> dict[str, str]:
+        """Every normalized name of the dimension's values -> key."""
+        return self._dimension(dimension)[0]
+
+    def one(self, dimension: str, key: str) -> DimensionValue:
+        """One value, by its key (KeyError if the dimension has none of that key)."""
+        value = self._values.get((dimension, key))
+        if value is None:
+            place = self._dimension(dimension)[1][key]
+            value = self._values[dimension, key] = self._build(json.loads(self._text(place)))
+        return value
+
+    def parsed(self) -> set[tuple[str, str]]:
+        """The values parsed so far, as (dimension, key)."""
+        return set(self._values)
+
+    def __getitem__(self, dimension: str) -> list[DimensionValue]:
+        if dimension not in self._lists:
+            self._lists[dimension] = [self.one(dimension, k) for k in self._dimension(dimension)[1]]
+        return self._lists[dimension]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._places)
+
+    def __len__(self) -> int:
+        return len(self._places)

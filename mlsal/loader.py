@@ -38,6 +38,8 @@ SHARED_SERIES = frozenset({"price_index", "price_parity", "currency", "occupatio
 # The lists of places.toml: a city for every US metro area and every state (derive/oews.py).
 @dataclass(init=False, eq=False, repr=False)
 class Places(Record):
+    """The lists of places.toml: cities (metro areas) and states."""
+
     __pydantic_config__ = STRICT
     cities: list[DimensionValue]
     states: list[DimensionValue]
@@ -75,13 +77,19 @@ def load_catalog(
     directories = [shipped_dir or default_data_dir(), *(data_dirs or [])]
     fingerprint = cache.fingerprint(directories) if use_cache else None
     if fingerprint is not None:
-        cached = cache.read(fingerprint)
+
+        def rebuilt() -> bytes:  # a piece of the cache turned out damaged: made afresh
+            data = cache.to_bytes(load_directories(directories))
+            cache.write(fingerprint, data)
+            return data
+
+        cached = cache.read(fingerprint, rebuilt)
         if cached is not None:
             return cached
         shipped = cache.read_shipped(directories[0]) if len(directories) == 1 else None
         checked = None if shipped is None else cache.read_bytes(shipped)
-        if checked is not None:  # the first run after install: checked when derived
-            cache.write(fingerprint, checked, shipped)
+        if shipped is not None and checked is not None:  # the first run after install
+            cache.write(fingerprint, shipped)
             return checked
     catalog = load_directories(directories)
     if fingerprint is not None:

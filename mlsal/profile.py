@@ -12,11 +12,13 @@ from mlsal.catalog import Catalog
 from mlsal.dimensions import BY_FIELD, INPUT_NAMES, LIST_FIELDS, NAMED_FIELDS
 from mlsal.errors import UsageError
 from mlsal.names import did_you_mean, nearest, normalize
-from mlsal.record import Record
+from mlsal.record import FrozenRecord
 
 
-@dataclass(frozen=True, init=False, eq=False, repr=False)
-class Profile(Record):
+@dataclass(init=False, eq=False, repr=False)
+class Profile(FrozenRecord):
+    """The inputs of one estimate: as the user typed them, or resolved to the data's keys."""
+
     years: float | None = None
     level: str | None = None
     city: str | None = None

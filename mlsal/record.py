@@ -8,7 +8,7 @@ __init__; the result classes, built many times per batch run, keep a generated _
 
 from __future__ import annotations
 
-from dataclasses import MISSING
+from dataclasses import MISSING, FrozenInstanceError
 from typing import Any
 
 
@@ -71,6 +71,19 @@ class Record:
             if spec.repr
         )
         return f"{type(self).__name__}({fields})"
+
+
+class FrozenRecord(Record):
+    """A Record whose fields cannot be set once made, as @dataclass(frozen=True) would have
+    it, without the two methods that option generates (and compiles) on every start."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field '{name}'")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field '{name}'")
 
 
 _LIST_FIELDS: dict[type, tuple[str, ...]] = {}

@@ -1,6 +1,7 @@
-"""What an estimate is made of: plain data the engine fills and the renderers read."""
+"""What an estimate is made of: plain data the engine fills and the renderers read.
 
-from __future__ import annotations
+Annotations are plain objects, not strings: @dataclass reads those faster on every start.
+"""
 
 from dataclasses import dataclass, field
 from typing import Literal
@@ -50,6 +51,8 @@ class Band(Record):
 
 @dataclass(init=False, eq=False, repr=False)
 class Factor(Record):
+    """What one input (a city, a company…) does to the band, and the sources behind it."""
+
     dimension: str
     value: str
     label: str
@@ -117,6 +120,8 @@ BASIS_TEXT = {
 
 @dataclass(init=False, eq=False, repr=False)
 class SourceInfo(Record):
+    """A source an estimate used, as the result cites it."""
+
     id: str
     title: str
     kind: str
@@ -126,6 +131,8 @@ class SourceInfo(Record):
 
 @dataclass(init=False, eq=False, repr=False)
 class Estimate(Record):
+    """An estimate's figures, and everything that made them."""
+
     profile: Profile
     low: int
     median: int

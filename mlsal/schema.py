@@ -3,10 +3,9 @@
 Types, required and unknown fields are validated by pydantic when the TOML files are loaded
 (mlsal.validation; unknown fields are refused, so a typo cannot hide a value); the rules on
 values that types cannot say are each class's `problems()`. Importing this module does not
-import pydantic, so a run that reads the checked cache starts fast.
+import pydantic, so a run that reads the checked cache starts fast; its annotations
+are plain objects, not strings, because @dataclass reads those faster on every start.
 """
-
-from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
@@ -102,6 +101,8 @@ def _name(problems: Problems, name: str, text: str) -> None:
 
 @dataclass(init=False, eq=False, repr=False)
 class Source(Record):
+    """A source of figures (an article, a data set, official statistics) and how to cite it."""
+
     __pydantic_config__ = STRICT
     id: str
     kind: Literal["article", "dataset", "statistics", "user"]
@@ -123,6 +124,8 @@ class Source(Record):
 
 @dataclass(init=False, eq=False, repr=False)
 class Fact(Record):
+    """One figure of a source, with the verbatim quote it is read from."""
+
     __pydantic_config__ = STRICT
     id: str
     source: str
@@ -222,6 +225,8 @@ class Fact(Record):
 
 @dataclass(init=False, eq=False, repr=False)
 class DimensionValue(Record):
+    """One value of a dimension (a city, a company, a level…) and the names it answers to."""
+
     __pydantic_config__ = STRICT
     key: str
     label: str
@@ -247,6 +252,8 @@ class DimensionValue(Record):
 
 @dataclass(init=False, eq=False, repr=False)
 class Percentiles(Record):
+    """The percentiles a range spans (method.toml)."""
+
     __pydantic_config__ = STRICT
     low_percentile: int
     high_percentile: int
@@ -255,6 +262,8 @@ class Percentiles(Record):
 
 @dataclass(init=False, eq=False, repr=False)
 class Weights(Record):
+    """How much each kind of source weighs when sources are combined (method.toml)."""
+
     __pydantic_config__ = STRICT
     article: float
     statistics: float
@@ -265,6 +274,8 @@ class Weights(Record):
 
 @dataclass(init=False, eq=False, repr=False)
 class FactorSettings(Record):
+    """How far a factor resting on thin evidence is pulled toward no effect (method.toml)."""
+
     __pydantic_config__ = STRICT
     prior_weight: float
     why: str
@@ -276,6 +287,8 @@ class FactorSettings(Record):
 
 @dataclass(init=False, eq=False, repr=False)
 class YearsToLevel(Record):
+    """The source whose years of experience name a level (method.toml)."""
+
     __pydantic_config__ = STRICT
     source: str
     why: str
@@ -283,6 +296,8 @@ class YearsToLevel(Record):
 
 @dataclass(init=False, eq=False, repr=False)
 class OfferSettings(Record):
+    """The percentiles that mark an offer low or strong (method.toml)."""
+
     __pydantic_config__ = STRICT
     below_percentile: int
     strong_percentile: int
@@ -291,6 +306,8 @@ class OfferSettings(Record):
 
 @dataclass(init=False, eq=False, repr=False)
 class ConfidenceSettings(Record):
+    """How many records make an estimate's confidence high or medium (method.toml)."""
+
     __pydantic_config__ = STRICT
     high_records: int
     medium_records: int
@@ -299,6 +316,8 @@ class ConfidenceSettings(Record):
 
 @dataclass(init=False, eq=False, repr=False)
 class Reference(Record):
+    """The role and country every source's figures are for (method.toml)."""
+
     __pydantic_config__ = STRICT
     role: str  # the role every source's figures are for
     country: str  # the country they are for
@@ -307,6 +326,8 @@ class Reference(Record):
 
 @dataclass(init=False, eq=False, repr=False)
 class Limits(Record):
+    """Bounds on a profile and on the records a figure may rest on (method.toml)."""
+
     __pydantic_config__ = STRICT
     max_years: int  # the most years of experience a profile may give
     min_records: int  # the fewest records a cell computed from records may rest on
@@ -316,6 +337,8 @@ class Limits(Record):
 
 @dataclass(init=False, eq=False, repr=False)
 class Method(Record):
+    """The settings of method.toml, each with why it is so."""
+
     __pydantic_config__ = STRICT
     band: Percentiles
     pay_range: Percentiles
@@ -355,6 +378,8 @@ class Method(Record):
 
 @dataclass(init=False, eq=False, repr=False)
 class Excluded(Record):
+    """A figure of a source left out of the data on purpose, and why."""
+
     __pydantic_config__ = STRICT
     source: str
     quote: str

@@ -284,7 +284,7 @@ def test_a_cached_catalog_parses_only_what_an_estimate_asks_for(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from mlsal.engine import estimate
-    from mlsal.lazy_facts import LazyFacts, group_key
+    from mlsal.lazy_facts import LazyFacts, LazyValues, group_key
     from mlsal.profile import Profile, resolve_profile
 
     monkeypatch.setenv("MLSAL_CACHE_DIR", str(tmp_path))
@@ -306,17 +306,32 @@ def test_a_cached_catalog_parses_only_what_an_estimate_asks_for(
     assert companies == {"amazon", "microsoft", ""}  # of 500-odd employers ("": statements)
     groups = {(f.dimension, group_key(f)) for f in fresh.facts}
     assert len(parsed) < len(groups) / 10
+    assert isinstance(cached.values, LazyValues)
+    values = cached.values.parsed()
+    assert {key for dimension, key in values if dimension == "company"} == {"amazon", "microsoft"}
+    assert len(values) < sum(len(v) for v in fresh.values.values()) / 10
 
 
-def test_an_edited_cache_is_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("where", "before", "after"),
+    [
+        ("a piece", b'"amount":150000', b'"amount":990000'),
+        ("the header", b'"title":"Rebooting', b'"title":"Rebootinh'),
+    ],
+)
+def test_an_edited_cache_is_not_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, before: bytes, after: bytes
+) -> None:
     monkeypatch.setenv("MLSAL_CACHE_DIR", str(tmp_path))
     fresh = load_catalog(use_cache=False)
     load_catalog()
     path = next(tmp_path.glob("catalog-*.json"))
     data = path.read_bytes()
-    changed = data.replace(b'"amount": 150000', b'"amount": 990000', 1)
-    assert changed != data
+    changed = data.replace(before, after, 1)
+    assert changed != data and len(changed) == len(data)
     path.write_bytes(changed)
-    reloaded = load_catalog()  # the checksum fails: validated again from the data files
-    assert reloaded.facts == fresh.facts
+    # The checksum of the header, or of the piece when it is read, fails: the data files are
+    # validated again, and the figures come from them.
+    reloaded = load_catalog()
+    assert reloaded.facts == fresh.facts and reloaded.sources == fresh.sources
     assert path.read_bytes() == data  # and the cache rewritten as it was

@@ -179,3 +179,17 @@ def test_a_place_abroad_without_figures_says_the_band_is_us_pay(catalog: Catalog
         in abroad.warnings
     )
     assert not any("the band is pay in" in w for w in run(catalog, city="London").warnings)
+
+
+def test_a_profile_cannot_change_once_made(catalog: Catalog) -> None:
+    """Shares and memos are keyed by a profile's fields: a profile changed after it was
+    resolved would read another profile's figures."""
+    from dataclasses import FrozenInstanceError, replace
+
+    profile = resolve_profile(Profile(years=3, city="SF"), catalog)
+    with pytest.raises(FrozenInstanceError):
+        profile.city = "seattle"
+    with pytest.raises(FrozenInstanceError):
+        del profile.years
+    moved = replace(profile, city="seattle")  # a changed copy is the way
+    assert (moved.city, profile.city) == ("seattle", "san-francisco")
