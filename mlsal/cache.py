@@ -30,16 +30,18 @@ from typing import Any
 from mlsal import __version__
 from mlsal.catalog import Catalog
 from mlsal.lazy_facts import (
+    NAME_BUCKETS,
     REFERENCE,
     LazyFacts,
     LazyValues,
+    bucket_of,
     group_facts,
     group_key,
     group_key_of_reference,
 )
 from mlsal.schema import DimensionValue, Excluded, Fact, Method, Source
 
-FORMAT = 12  # bump when the cache's layout changes
+FORMAT = 14  # bump when the cache's layout changes
 FACT_FIELDS = list(Fact.__dataclass_fields__)  # a fact's fields, in the order __init__ takes
 KEEP = 8  # cache files kept: one per data set (shipped data plus --data-dir) in use
 
@@ -188,18 +190,13 @@ def to_bytes(catalog: Catalog) -> bytes:
         return [offset - len(piece), len(piece), zlib.adler32(piece)]
 
     groups = {
-        dimension: kept(
-            {key: kept([_set_fields(f) for f in facts]) for key, facts in by_key.items()}
+        dimension: _group_pieces(
+            {key: kept([_set_fields(f) for f in facts]) for key, facts in by_key.items()}, kept
         )
         for dimension, by_key in group_facts(catalog.facts).items()
     }
     dimensions = {
-        # Names as users type them, folded once here: folding thousands of names on every
-        # run would cost more than the rest of the run.
-        dimension: kept(
-            [catalog.name_table(dimension), [[v.key, kept(_set_fields(v))] for v in values]]
-        )
-        for dimension, values in catalog.values.items()
+        dimension: kept(_dimension_pieces(catalog, dimension, kept)) for dimension in catalog.values
     }
     referred = [catalog.facts_by_id[fact_id] for fact_id in sorted(catalog.reference_ids)]
     header = {
@@ -220,6 +217,39 @@ def to_bytes(catalog: Catalog) -> bytes:
     }
     text = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode()
     return f"{_checksum(text)} {len(text)}\n".encode() + text + b"".join(pieces)
+
+
+GROUPS_A_PIECE = 24  # about how many places of groups of facts one piece holds
+
+
+def _group_pieces(places: dict[str, Place], kept: typing.Callable[[Any], Place]) -> dict[str, Any]:
+    """Where a dimension's groups of facts are, in pieces by bucket_of their key (a city's
+    facts are found without reading where all 380-odd cities' are), and their keys in order."""
+    count = len(places) // GROUPS_A_PIECE + 1
+    buckets: list[dict[str, Place]] = [{} for _ in range(count)]
+    for key, place in places.items():
+        buckets[bucket_of(key, count)][key] = place
+    return {"buckets": [kept(bucket) for bucket in buckets], "order": kept(list(places))}
+
+
+def _dimension_pieces(
+    catalog: Catalog, dimension: str, kept: typing.Callable[[Any], Place]
+) -> dict[str, Any]:
+    """A dimension's values in NAME_BUCKETS pieces by key, the names users type for them
+    (folded once here: folding thousands of names would cost a run more than the rest of
+    it) in as many by name, and the keys in order: finding one city reads a sixteenth of
+    the cities' names and values."""
+    names: list[dict[str, str]] = [{} for _ in range(NAME_BUCKETS)]
+    for name, key in catalog.name_table(dimension).items():
+        names[bucket_of(name, NAME_BUCKETS)][name] = key
+    values: list[dict[str, Any]] = [{} for _ in range(NAME_BUCKETS)]
+    for value in catalog.values[dimension]:
+        values[bucket_of(value.key, NAME_BUCKETS)][value.key] = _set_fields(value)
+    return {
+        "names": [kept(bucket) for bucket in names],
+        "values": [kept(bucket) for bucket in values],
+        "order": kept([value.key for value in catalog.values[dimension]]),
+    }
 
 
 class Damaged(Exception):
@@ -299,25 +329,39 @@ def _method(data: dict[str, Any]) -> Method:
 def _catalog(header: dict[str, Any], pieces: Pieces) -> Catalog | None:
     if header["fact_fields"] != FACT_FIELDS:
         return None  # written for other fact fields
-    places: dict[str, Place] = header["groups"]
-    tables: dict[str, dict[str, Place]] = {}
+    groups: dict[str, dict[str, Any]] = header["groups"]
+    buckets: dict[tuple[str, int], dict[str, Place]] = {}
 
-    def table(dimension: str) -> dict[str, Place]:
-        """Where each group of facts of a dimension is."""
-        if dimension not in tables:
-            tables[dimension] = json.loads(pieces.text(places[dimension]))
-        return tables[dimension]
+    def place_of(dimension: str, key: str) -> Place | None:
+        """Where a group of facts is, or None if there is no such group."""
+        pieces_of = groups.get(dimension)
+        if pieces_of is None:
+            return None
+        index = bucket_of(key, len(pieces_of["buckets"]))
+        if (dimension, index) not in buckets:
+            text = pieces.text(pieces_of["buckets"][index])
+            buckets[dimension, index] = json.loads(text)
+        return buckets[dimension, index].get(key)
 
     def group_text(dimension: str, key: str) -> bytes | None:
-        place = table(dimension).get(key) if dimension in places else None
+        place = place_of(dimension, key)
         return None if place is None else pieces.text(place)
+
+    orders: dict[str, list[str]] = {}
+
+    def keys(dimension: str) -> list[str]:
+        """The keys of a dimension's groups, in the order they were stored."""
+        if dimension not in orders:
+            orders[dimension] = json.loads(pieces.text(groups[dimension]["order"]))
+        return orders[dimension]
 
     sources = [Source(**s) for s in header["sources"]]
     return Catalog(
         sources={s.id: s for s in sources},
         facts=LazyFacts(
-            list(places),
-            lambda dimension: table(dimension).keys(),
+            list(groups),
+            keys,
+            lambda dimension, key: place_of(dimension, key) is not None,
             header["where"],
             lambda: json.loads(pieces.text(header["references"])),
             group_text,
@@ -339,12 +383,15 @@ def from_bytes(data: bytes) -> Catalog | None:
     pieces = Pieces(_reader(found[1]), found[0])
     try:
         pieces.text(header["references"])
-        for place in header["groups"].values():
-            for group in json.loads(pieces.text(place)).values():
-                pieces.text(group)
+        for pieces_of in header["groups"].values():
+            pieces.text(pieces_of["order"])
+            for bucket in pieces_of["buckets"]:
+                for group in json.loads(pieces.text(bucket)).values():
+                    pieces.text(group)
         for place in header["dimensions"].values():
-            for _key, value in json.loads(pieces.text(place))[1]:
-                pieces.text(value)
+            inner = json.loads(pieces.text(place))
+            for bucket in [*inner["names"], *inner["values"], inner["order"]]:
+                pieces.text(bucket)
     except Damaged:
         return None
     return _catalog(header, pieces)

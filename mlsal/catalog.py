@@ -89,6 +89,12 @@ class Catalog(Record):
                 self.memo[key] = self.name_table(dimension)
         return self.memo[key]  # type: ignore[no-any-return]
 
+    def _key_of_name(self, dimension: str, name: str) -> str | None:
+        values = self.values
+        if isinstance(values, LazyValues) and ("names", dimension) not in self.memo:
+            return values.key_of_name(dimension, name)  # one piece of the names, not all
+        return self._names(dimension).get(name)
+
     def name_table(self, dimension: str) -> dict[str, str]:
         table: dict[str, str] = {}
         for value in self.values[dimension]:
@@ -140,7 +146,7 @@ class Catalog(Record):
         typed = self.memo.setdefault(("typed", dimension), {})  # names as typed, once found
         key = typed.get(text)
         if key is None:
-            key = self._names(dimension).get(normalize(text))
+            key = self._key_of_name(dimension, normalize(text))
             if key is not None:  # only known names are kept: the table cannot grow unbounded
                 typed[text] = key
         return key  # type: ignore[no-any-return]

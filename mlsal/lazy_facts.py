@@ -11,7 +11,8 @@ employers' names.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+import zlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
 from mlsal.schema import DimensionValue, Fact
@@ -42,7 +43,8 @@ class LazyFacts(Sequence[Fact]):
     def __init__(
         self,
         dimensions: list[str],
-        keys: Callable[[str], Collection[str]],
+        keys: Callable[[str], list[str]],
+        has_group: Callable[[str, str], bool],
         where: dict[str, list[str]],
         references: Callable[[], list[str]],
         text: Callable[[str, str], bytes | None],
@@ -51,7 +53,8 @@ class LazyFacts(Sequence[Fact]):
     ) -> None:
         self.leveled = leveled  # the dimensions with figures for one level (employers)
         self._dimensions = dimensions
-        self._keys = keys  # the keys of a dimension's groups
+        self._keys = keys  # the keys of a dimension's groups, in order
+        self._has_group = has_group
         # The facts referred to: by id -> [dimension, group key], but for those in a group of
         # their own; and the hundreds of ids of the reference dimension, read when asked for.
         self._where = where
@@ -88,7 +91,7 @@ class LazyFacts(Sequence[Fact]):
     def by_id(self, fact_id: str) -> Fact | None:
         if fact_id not in self._by_id:
             own = group_key_of_reference(fact_id)  # a reference keeps a group of its own
-            if REFERENCE in self._dimensions and own in self._keys(REFERENCE):
+            if self._has_group(REFERENCE, own):
                 self.group(REFERENCE, own)
             elif fact_id in self._where:
                 self.group(*self._where[fact_id])
@@ -167,10 +170,18 @@ class FactsById(Mapping[str, Fact]):
         return len(self._facts)
 
 
+NAME_BUCKETS = 16  # the pieces a dimension's names (and its values) are kept in
+
+
+def bucket_of(text: str, count: int) -> int:
+    """Which of `count` pieces a name or a key is kept in: the same on every run and system."""
+    return zlib.crc32(text.encode()) % count
+
+
 class LazyValues(Mapping[str, list[DimensionValue]]):
-    """Catalog.values of a cached catalog. A dimension's piece holds the table of the names
-    users type for its values (folded) and where each value is; a value is parsed when it is
-    asked for, the whole list when the list is."""
+    """Catalog.values of a cached catalog. A dimension's names (folded, as users type them)
+    and its values are kept in NAME_BUCKETS pieces each, found by bucket_of: finding a name
+    parses one piece of names, a value one piece of values; the list, all of them."""
 
     def __init__(
         self,
@@ -178,39 +189,53 @@ class LazyValues(Mapping[str, list[DimensionValue]]):
         text: Callable[[Any], bytes],
         build: Callable[[dict[str, Any]], DimensionValue],
     ) -> None:
-        self._places = places  # dimension -> where its piece is
+        self._places = places  # dimension -> where its table of pieces is
         self._text = text
         self._build = build
-        self._dimensions: dict[str, tuple[dict[str, str], dict[str, Any]]] = {}
+        self._tables: dict[str, dict[str, Any]] = {}
+        self._pieces: dict[tuple[str, str, int], dict[str, Any]] = {}
         self._values: dict[tuple[str, str], DimensionValue] = {}
         self._lists: dict[str, list[DimensionValue]] = {}
 
-    def _dimension(self, dimension: str) -> tuple[dict[str, str], dict[str, Any]]:
-        found = self._dimensions.get(dimension)
+    def _piece(self, dimension: str, kind: str, index: int) -> dict[str, Any]:
+        found = self._pieces.get((dimension, kind, index))
         if found is None:
-            names, places = json.loads(self._text(self._places[dimension]))
-            found = self._dimensions[dimension] = (names, dict(places))
+            table = self._tables.get(dimension)
+            if table is None:
+                table = self._tables[dimension] = json.loads(self._text(self._places[dimension]))
+            found = json.loads(self._text(table[kind][index]))
+            self._pieces[dimension, kind, index] = found
         return found
+
+    def key_of_name(self, dimension: str, name: str) -> str | None:
+        """The key of the value a normalized name names, or None."""
+        return self._piece(dimension, "names", bucket_of(name, NAME_BUCKETS)).get(name)
 
     def names(self, dimension: str) -> dict[str, str]:
         """Every normalized name of the dimension's values -> key."""
-        return self._dimension(dimension)[0]
+        return {
+            name: key
+            for index in range(NAME_BUCKETS)
+            for name, key in self._piece(dimension, "names", index).items()
+        }
 
     def one(self, dimension: str, key: str) -> DimensionValue:
         """One value, by its key (KeyError if the dimension has none of that key)."""
         value = self._values.get((dimension, key))
         if value is None:
-            place = self._dimension(dimension)[1][key]
-            value = self._values[dimension, key] = self._build(json.loads(self._text(place)))
+            fields = self._piece(dimension, "values", bucket_of(key, NAME_BUCKETS))[key]
+            value = self._values[dimension, key] = self._build(dict(fields))
         return value
 
     def parsed(self) -> set[tuple[str, str]]:
-        """The values parsed so far, as (dimension, key)."""
+        """The values made so far, as (dimension, key)."""
         return set(self._values)
 
     def __getitem__(self, dimension: str) -> list[DimensionValue]:
         if dimension not in self._lists:
-            self._lists[dimension] = [self.one(dimension, k) for k in self._dimension(dimension)[1]]
+            self._piece(dimension, "names", 0)  # reads the table of pieces (KeyError if none)
+            order = json.loads(self._text(self._tables[dimension]["order"]))
+            self._lists[dimension] = [self.one(dimension, key) for key in order]
         return self._lists[dimension]
 
     def __iter__(self) -> Iterator[str]:
