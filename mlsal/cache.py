@@ -225,11 +225,18 @@ GROUPS_A_PIECE = 24  # about how many places of groups of facts one piece holds
 def _group_pieces(places: dict[str, Place], kept: typing.Callable[[Any], Place]) -> dict[str, Any]:
     """Where a dimension's groups of facts are, in pieces by bucket_of their key (a city's
     facts are found without reading where all 380-odd cities' are), and their keys in order."""
-    count = len(places) // GROUPS_A_PIECE + 1
-    buckets: list[dict[str, Place]] = [{} for _ in range(count)]
-    for key, place in places.items():
-        buckets[bucket_of(key, count)][key] = place
-    return {"buckets": [kept(bucket) for bucket in buckets], "order": kept(list(places))}
+    buckets = _bucketed(places.items(), len(places) // GROUPS_A_PIECE + 1, kept)
+    return {"buckets": buckets, "order": kept(list(places))}
+
+
+def _bucketed(
+    items: typing.Iterable[tuple[str, Any]], count: int, kept: typing.Callable[[Any], Place]
+) -> list[Place]:
+    """Key -> item, kept in `count` pieces by bucket_of(key): the places of the pieces."""
+    buckets: list[dict[str, Any]] = [{} for _ in range(count)]
+    for key, item in items:
+        buckets[bucket_of(key, count)][key] = item
+    return [kept(bucket) for bucket in buckets]
 
 
 def _dimension_pieces(
@@ -239,16 +246,11 @@ def _dimension_pieces(
     (folded once here: folding thousands of names would cost a run more than the rest of
     it) in as many by name, and the keys in order: finding one city reads a sixteenth of
     the cities' names and values."""
-    names: list[dict[str, str]] = [{} for _ in range(NAME_BUCKETS)]
-    for name, key in catalog.name_table(dimension).items():
-        names[bucket_of(name, NAME_BUCKETS)][name] = key
-    values: list[dict[str, Any]] = [{} for _ in range(NAME_BUCKETS)]
-    for value in catalog.values[dimension]:
-        values[bucket_of(value.key, NAME_BUCKETS)][value.key] = _set_fields(value)
+    values = catalog.values[dimension]
     return {
-        "names": [kept(bucket) for bucket in names],
-        "values": [kept(bucket) for bucket in values],
-        "order": kept([value.key for value in catalog.values[dimension]]),
+        "names": _bucketed(catalog.name_table(dimension).items(), NAME_BUCKETS, kept),
+        "values": _bucketed(((v.key, _set_fields(v)) for v in values), NAME_BUCKETS, kept),
+        "order": kept([value.key for value in values]),
     }
 
 

@@ -197,13 +197,17 @@ class LazyValues(Mapping[str, list[DimensionValue]]):
         self._values: dict[tuple[str, str], DimensionValue] = {}
         self._lists: dict[str, list[DimensionValue]] = {}
 
+    def _table(self, dimension: str) -> dict[str, Any]:
+        """Where the dimension's pieces are (KeyError if there is no such dimension)."""
+        table = self._tables.get(dimension)
+        if table is None:
+            table = self._tables[dimension] = json.loads(self._text(self._places[dimension]))
+        return table
+
     def _piece(self, dimension: str, kind: str, index: int) -> dict[str, Any]:
         found = self._pieces.get((dimension, kind, index))
         if found is None:
-            table = self._tables.get(dimension)
-            if table is None:
-                table = self._tables[dimension] = json.loads(self._text(self._places[dimension]))
-            found = json.loads(self._text(table[kind][index]))
+            found = json.loads(self._text(self._table(dimension)[kind][index]))
             self._pieces[dimension, kind, index] = found
         return found
 
@@ -233,8 +237,7 @@ class LazyValues(Mapping[str, list[DimensionValue]]):
 
     def __getitem__(self, dimension: str) -> list[DimensionValue]:
         if dimension not in self._lists:
-            self._piece(dimension, "names", 0)  # reads the table of pieces (KeyError if none)
-            order = json.loads(self._text(self._tables[dimension]["order"]))
+            order = json.loads(self._text(self._table(dimension)["order"]))
             self._lists[dimension] = [self.one(dimension, key) for key in order]
         return self._lists[dimension]
 

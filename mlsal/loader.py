@@ -35,10 +35,10 @@ MAX_DOCUMENT_BYTES = 50_000_000  # nor a document larger than this (the largest 
 SHARED_SERIES = frozenset({"price_index", "price_parity", "currency", "occupation", "level_years"})
 
 
-# The lists of places.toml: a city for every US metro area and every state (derive/oews.py).
 @dataclass(init=False, eq=False, repr=False)
 class Places(Record):
-    """The lists of places.toml: cities (metro areas) and states."""
+    """The lists of places.toml: a city for every US metro area and every state
+    (derive/oews.py)."""
 
     __pydantic_config__ = STRICT
     cities: list[DimensionValue]
