@@ -129,7 +129,7 @@ class BatchEstimator:
             profile = resolve_profile(make_profile(inputs), self.catalog)
             return estimate_outputs(self.catalog, profile)
         except MlsalError as error:
-            return error
+            return _bare(error)
 
     def _values(self, field: str, cells: Sequence[Any], failed: set[int]) -> list[Any]:
         """Each cell as the field's resolved value; a bad cell's row is marked failed."""
@@ -247,6 +247,14 @@ def _positions(items: list[Any], item: object) -> Iterator[int]:
         except ValueError:
             return
         yield index
+
+
+def _bare(error: MlsalError) -> MlsalError:
+    """An error kept as a row's result, without its traceback and the error it was raised
+    from: their frames hold the chunk being estimated (its results among them), a cycle
+    that kept every chunk with a bad row in memory until the cyclic collector came by."""
+    error.__context__ = error.__cause__ = None
+    return error.with_traceback(None)
 
 
 def _hashable(value: Any) -> Any:

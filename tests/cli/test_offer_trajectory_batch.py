@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import os
@@ -17,6 +18,7 @@ import pytest
 import mlsal
 from mlsal import batch as batch_module
 from mlsal import engine as engine_module
+from mlsal.api import catalog as shipped_catalog
 from mlsal.batch_io import atomic_output
 from mlsal.catalog import Catalog
 from mlsal.engine import estimate
@@ -203,6 +205,28 @@ def test_batch_memo_stays_bounded(
     result = run("batch", "-", input="\n".join(lines) + "\n")
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 41
     assert max(seen) <= 5 and max(seen) > 0  # filled, and emptied when full
+
+
+def test_bad_rows_leave_nothing_for_the_cyclic_collector() -> None:
+    """A bad row's error is kept as its result; with its traceback it held the chunk in a
+    reference cycle, so memory grew with the input until the collector came by."""
+    lines = ["years,city"] + [f"{y},{'Atlantis' if y % 3 else 'SF'}" for y in range(30)]
+    text = "\n".join(lines) + "\n"
+
+    def batch() -> int:
+        bad: list[Any] = []
+        source, target = io.StringIO(text), io.StringIO()
+        batch_module.run_batch(shipped_catalog(), source, target, "csv", bad.append)
+        return len(bad)
+
+    assert batch() == 20  # once, for what is loaded and remembered to stay
+    gc.collect()
+    gc.disable()
+    try:
+        assert batch() == 20
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
 
 
 @pytest.mark.parametrize(
