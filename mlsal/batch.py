@@ -39,6 +39,7 @@ OUTPUT_COLUMNS = ("low", "median", "high", "band", "sources", "warnings")
 NOT_UTF8 = "it is not UTF-8 text (save it as UTF-8)"
 CHUNK = 256  # rows estimated together: enough to share the work; few, for flat memory
 MEMO_LIMIT = 20_000  # cells and places remembered at once; emptied when full
+SAID_LIMIT = 4_000  # rows' warnings as CSV (long texts): three rows in four find theirs
 
 
 @dataclass
@@ -264,8 +265,8 @@ def _hashable(value: Any) -> Any:
     return None if value != value else value
 
 
-def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
-    if len(memo) >= MEMO_LIMIT:  # a bound on memory, whatever the input
+def _remember(memo: dict[Any, Any], key: Any, value: Any, limit: int | None = None) -> None:
+    if len(memo) >= (limit or MEMO_LIMIT):  # a bound on memory, whatever the input
         memo.clear()
     memo[key] = value
 
@@ -276,31 +277,29 @@ def check_profile_columns(header: list[str]) -> None:
         raise UsageError(f"the input has no profile column; name columns after: {known}")
 
 
-# A row as read: its cells, one per column (CSV) or an object by its keys (JSON); what stands
-# in its place when there is none; and for a CSV row, its line as it can be written back as
-# it is (no quotes, no line break in a cell), else None.
+# A row as read: its cells, one per column (CSV), or an object by its keys (JSON).
 Row = list[str] | dict[str, Any]
-Read = tuple[int, Row | NotARow, str | None]
 
 
-def read_rows(stream: IO[str]) -> tuple[list[str], Iterator[Read]]:
-    """The header, and each data row with the line it starts on. A line without quotes is
-    split at its commas, as the csv module would (and kept to be written back as it is); one
-    with quotes is read by the csv module, which takes the further lines of a quoted cell."""
-    lines = iter(stream)
-    pending: list[str] = []
+@dataclass
+class Chunk:
+    """Rows read together, in order: the line each starts on; its cells, or what stands in
+    its place when there is none (NotARow); and for a CSV row, its line where it can be
+    written back as it is (what the csv module writes of its cells), else None."""
 
-    def feed() -> Iterator[str]:
-        while True:
-            if pending:
-                yield pending.pop()
-                continue
-            try:
-                yield next(lines)
-            except StopIteration:
-                return
+    lines: list[int]
+    rows: list[Row | NotARow]
+    plains: list[str | None]
 
-    reader = csv.reader(feed(), strict=True)  # strict: an unterminated quote is an error
+
+def read_rows(stream: IO[str]) -> tuple[list[str], Iterator[Chunk]]:
+    """The header, and the data rows a chunk at a time. Most chunks are read whole: their
+    lines split at commas, the few with quotes read by the csv module together
+    (_whole_lines). A chunk where a quoted cell may run over a line end, or any other case,
+    is read line by line as the csv module would read it, which takes the further lines of
+    a quoted cell (line_by_line)."""
+    source = _Lines(stream)
+    reader = csv.reader(source, strict=True)  # strict: an unterminated quote is an error
     try:
         header = next(reader)
     except StopIteration:
@@ -314,17 +313,18 @@ def read_rows(stream: IO[str]) -> tuple[list[str], Iterator[Read]]:
         header[0] = header[0].removeprefix("\ufeff")  # a byte-order mark, as Excel writes
     check_header(header)
     width = len(header)
+    limit = csv.field_size_limit()
 
-    def rows() -> Iterator[Read]:
-        line = reader.line_num + 1
+    def line_by_line(line: int) -> tuple[Chunk, int, bool]:
+        """Up to CHUNK rows from `line` on; the line after them; whether the input ends."""
+        chunk = Chunk([], [], [])
         taken = 1
-        limit = csv.field_size_limit()
         try:
-            for text in lines:
+            for text in source:
                 stripped = text.rstrip("\r\n")
                 plain: str | None = stripped
                 if '"' in stripped or "\r" in stripped:  # quoted: the csv module's to read
-                    pending.append(text)
+                    source.pending.append(text)
                     before = reader.line_num
                     cells = next(reader, [])
                     taken, plain = reader.line_num - before, None
@@ -333,22 +333,138 @@ def read_rows(stream: IO[str]) -> tuple[list[str], Iterator[Read]]:
                     if len(stripped) > limit and max(map(len, cells)) > limit:
                         raise csv.Error(f"field larger than field limit ({limit})")  # as csv's
                 if cells:  # a blank line holds no row; a row of empty cells is a profile
-                    if len(cells) > width:
-                        said = f"{len(cells)} cells, but the header names {width} columns"
-                        yield line, NotARow(said), None
-                    else:
-                        short = width - len(cells)  # short: the rest empty
-                        if short:
-                            cells += [""] * short
-                            plain = None if plain is None else plain + "," * short
-                        yield line, cells, plain
+                    chunk.lines.append(line)
+                    _fit(chunk, cells, plain, width)
                 line += taken
+                if len(chunk.rows) == CHUNK:
+                    return chunk, line, False
         except csv.Error as error:  # an unterminated quote at the end, a NUL…
-            yield line, NotARow(f"not CSV from here on: {error}"), None
+            _stop(chunk, line, f"not CSV from here on: {error}")
         except UnicodeDecodeError:
-            yield line + taken - 1, NotARow(f"not CSV from here on: {NOT_UTF8}"), None
+            _stop(chunk, line + taken - 1, f"not CSV from here on: {NOT_UTF8}")
+        return chunk, line, True
 
-    return header, rows()
+    def chunks() -> Iterator[Chunk]:
+        line = reader.line_num + 1
+        ended = False
+        while not ended:
+            block = source.take(CHUNK)
+            chunk = None if source.error else _whole_lines(block, line, width, limit)
+            if chunk is None:
+                source.pending.extend(reversed(block))
+                chunk, line, ended = line_by_line(line)
+            else:
+                line += len(block)
+                ended = len(block) < CHUNK
+            if chunk.rows:
+                yield chunk
+
+    return header, chunks()
+
+
+class _Lines:
+    """A stream's lines, with lines put back to be read again first (the last first). A
+    line that is not UTF-8 ends them: its error is raised each time a further one is read."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.lines = iter(stream)
+        self.pending: list[str] = []
+        self.error: UnicodeDecodeError | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        if self.pending:
+            return self.pending.pop()
+        if self.error is not None:
+            raise self.error
+        try:
+            return next(self.lines)
+        except UnicodeDecodeError as error:
+            self.error = error
+            raise
+
+    def take(self, count: int) -> list[str]:
+        """Up to `count` lines, read at C speed; fewer where the input ends or stops being
+        UTF-8 (the error is raised when the next line is read)."""
+        block = [self.pending.pop() for _ in range(min(count, len(self.pending)))]
+        if self.error is None:
+            try:
+                block.extend(islice(self.lines, count - len(block)))
+            except UnicodeDecodeError as error:
+                self.error = error
+        return block
+
+
+def _whole_lines(block: list[str], line: int, width: int, limit: int) -> Chunk | None:
+    """The rows of these lines (from `line` on), when each line holds one row and nothing
+    the csv module reads otherwise than a split at commas, bar quotes within the line; else
+    None. Lines with quotes are read by the csv module together: each must give one row."""
+    stripped = [text.rstrip("\r\n") for text in block]
+    joined = "\n".join(stripped)
+    if "\r" in joined or (len(joined) > limit and max(map(len, stripped)) > limit):
+        return None
+    cells = [text.split(",") for text in stripped]
+    plains: list[str | None] = list(stripped)
+    if '"' in joined:
+        quoted = [i for i, text in enumerate(stripped) if '"' in text]
+        try:
+            records = list(csv.reader([block[i] for i in quoted], strict=True))
+        except csv.Error:
+            return None
+        if len(records) != len(quoted):  # a quoted cell ran over a line end
+            return None
+        for index, record in zip(quoted, records, strict=True):
+            cells[index] = record
+            if not _written_as_read(stripped[index]):
+                plains[index] = None
+    lines = list(range(line, line + len(block)))
+    if "" not in stripped and list(map(len, cells)).count(width) == len(cells):
+        return Chunk(lines, cast(list[Row | NotARow], cells), plains)
+    chunk = Chunk([], [], [])  # blank lines, short or long rows: each as line_by_line does
+    for at, row, plain in zip(lines, cells, plains, strict=True):
+        if plain != "":
+            chunk.lines.append(at)
+            _fit(chunk, row, plain, width)
+    return chunk
+
+
+def _written_as_read(line: str) -> bool:
+    """Whether a line with quotes is what the csv module writes of its cells (so that it can
+    be written back as it is): one quoted cell, which needs its quotes (it holds a comma, and
+    no quote) and does not start as a formula would (see safe_cell)."""
+    first, last = line.find('"'), line.rfind('"')
+    quoted = line[first + 1 : last]
+    return (
+        line.count('"') == 2
+        and (first == 0 or line[first - 1] == ",")
+        and (last == len(line) - 1 or line[last + 1] == ",")
+        and "," in quoted
+        and not quoted.startswith(FORMULA_STARTS)
+    )
+
+
+def _fit(chunk: Chunk, cells: list[str], plain: str | None, width: int) -> None:
+    """A row read into the chunk: too many cells, NotARow; too few, the rest empty."""
+    if len(cells) > width:
+        said = f"{len(cells)} cells, but the header names {width} columns"
+        chunk.rows.append(NotARow(said))
+        chunk.plains.append(None)
+        return
+    short = width - len(cells)
+    if short:
+        cells += [""] * short
+        plain = None if plain is None else plain + "," * short
+    chunk.rows.append(cells)
+    chunk.plains.append(plain)
+
+
+def _stop(chunk: Chunk, line: int, message: str) -> None:
+    """What stops the reading, said at its line, as the chunk's last row."""
+    chunk.lines.append(line)
+    chunk.rows.append(NotARow(message))
+    chunk.plains.append(None)
 
 
 def check_header(header: list[str]) -> None:
@@ -368,15 +484,15 @@ def check_header(header: list[str]) -> None:
             raise UsageError(f"the header names the input {field} twice: {spelled}; keep one")
 
 
-def read_json_lines(stream: IO[str]) -> tuple[list[str], Iterator[Read]]:
+def read_json_lines(stream: IO[str]) -> tuple[list[str], Iterator[Chunk]]:
     """JSON Lines: one object per line, keyed as CSV headers are. The header (the columns of
     CSV output) is the first object's keys; each object is read with its own keys."""
     lines = enumerate(stream, start=1)
-    first: Read | None = None
+    first: tuple[int, dict[str, Any] | NotARow] | None = None
     try:
         for number, text in lines:
             if text.strip():
-                first = number, _json_object(text.removeprefix("\ufeff")), None
+                first = number, _json_object(text.removeprefix("\ufeff"))
                 break
     except UnicodeDecodeError:
         raise UsageError("the input is not UTF-8 text: save it as UTF-8") from None
@@ -384,18 +500,25 @@ def read_json_lines(stream: IO[str]) -> tuple[list[str], Iterator[Read]]:
         raise UsageError("the input is empty: it needs one JSON object per line")
     header = [] if isinstance(first[1], NotARow) else list(first[1])
 
-    def rows() -> Iterator[Read]:
+    def chunks() -> Iterator[Chunk]:
         assert first is not None
-        yield first
+        chunk = Chunk([first[0]], [first[1]], [None])
         last = first[0]
         try:
             for last, text in lines:
                 if text.strip():
-                    yield last, _json_object(text), None
+                    chunk.lines.append(last)
+                    chunk.rows.append(_json_object(text))
+                    chunk.plains.append(None)
+                    if len(chunk.rows) == CHUNK:
+                        yield chunk
+                        chunk = Chunk([], [], [])
         except UnicodeDecodeError:
-            yield last + 1, NotARow(f"not JSON Lines from here on: {NOT_UTF8}"), None
+            _stop(chunk, last + 1, f"not JSON Lines from here on: {NOT_UTF8}")
+        if chunk.rows:
+            yield chunk
 
-    return header, rows()
+    return header, chunks()
 
 
 def _json_object(text: str) -> dict[str, Any] | NotARow:
@@ -449,10 +572,6 @@ def passed_cells(row: list[str], columns: list[int] | None) -> list[str]:
     return row if columns is None else [row[i] for i in columns]
 
 
-# A row to write: as read (see Read), and its outputs.
-Written = tuple[Row, str | None, Outputs]
-
-
 class CsvWriter:
     """The passed-on columns, then the outputs. A line kept as read is written back as it is
     (what the csv module would write of its cells); any other row is written by the csv
@@ -471,34 +590,39 @@ class CsvWriter:
         # carriage return (which would end the line for a reader); written, lines end in '\n'
         self.encoder = csv.writer(self.buffer, lineterminator="\r\n")
         self.cited: dict[tuple[Any, ...], str] = {}  # (band, sources): as CSV
+        self.said: dict[tuple[str, ...], str] = {}  # warnings: as CSV (rows share them)
         stream.write(self._encoded([*header, *OUTPUT_COLUMNS]))
 
-    def write_many(self, rows: list[Written]) -> None:
-        passed = self._passed_texts(rows)
+    def write_many(
+        self, rows: Sequence[Row], plains: Sequence[str | None], outputs: Sequence[Outputs]
+    ) -> None:
+        """Rows as read (see Chunk), each with its outputs."""
+        passed = self._passed_texts(rows, plains)
         lines = []
-        for text, (_, _, (low, median, high, band, sources, warnings)) in zip(
-            passed, rows, strict=True
-        ):
+        for text, (low, median, high, band, sources, warnings) in zip(passed, outputs, strict=True):
             cited = self.cited.get((band, sources))
-            if cited is None:  # a few kinds of band and sources: the warnings vary by row
+            if cited is None:  # a few kinds of band and sources
                 cited = self.cited[band, sources] = f"{band},{csv_cell(';'.join(sources))},"
-            said = csv_cell(_cell(" | ".join(warnings))) if warnings else ""
+            said = self.said.get(warnings)
+            if said is None:
+                said = csv_cell(_cell(" | ".join(warnings))) if warnings else ""
+                _remember(self.said, warnings, said, SAID_LIMIT)
             lines.append(f"{text},{low},{median},{high},{cited}{said}\n")
         self.stream.write("".join(lines))
 
-    def _passed_texts(self, rows: list[Written]) -> list[str]:
+    def _passed_texts(self, rows: Sequence[Row], plains: Sequence[str | None]) -> list[str]:
         """Each row's passed-on cells as CSV: a line kept as read, as it is; the others
         written by the csv module together (one call for the lot), texts made safe."""
-        texts: list[Any] = [None if self.columns is not None else plain for _, plain, _ in rows]
+        texts: list[Any] = list(plains) if self.columns is None else [None] * len(rows)
         kept = [text for text in texts if text is not None]
         if kept and _formula_in("\n".join(kept)):
             texts = [None if t is not None and _formula_in(t) else t for t in texts]
         others = [i for i, text in enumerate(texts) if text is None]
         if not others:
             return texts
-        cells = [self._passed(rows[i][0]) for i in others]
+        cells = [self._passed(rows[i]) for i in others]
         # a CSV row's cells are texts; an object's may be numbers, lists…
-        if any(isinstance(rows[i][0], dict) for i in others) or _formula_in(
+        if any(isinstance(rows[i], dict) for i in others) or _formula_in(
             "\n".join(",".join(row) for row in cells)
         ):
             cells = [list(map(_cell, row)) for row in cells]
@@ -538,9 +662,11 @@ class JsonLinesWriter:
         self.header = header
         self.columns = columns  # where the header's columns are in a CSV row as read
 
-    def write_many(self, rows: list[Written]) -> None:
+    def write_many(
+        self, rows: Sequence[Row], plains: Sequence[str | None], outputs: Sequence[Outputs]
+    ) -> None:
         lines = []
-        for row, _, (low, median, high, band, sources, warnings) in rows:
+        for row, (low, median, high, band, sources, warnings) in zip(rows, outputs, strict=True):
             if isinstance(row, dict):
                 record: dict[str, Any] = {c: row.get(c, "") for c in self.header}
                 for column, value in row.items():
@@ -564,7 +690,7 @@ WRITERS: dict[str, Callable[..., CsvWriter | JsonLinesWriter]] = {
     "csv": CsvWriter,
     "jsonl": JsonLinesWriter,
 }
-READERS: dict[str, Callable[[IO[str]], tuple[list[str], Iterator[Read]]]] = {
+READERS: dict[str, Callable[[IO[str]], tuple[list[str], Iterator[Chunk]]]] = {
     "csv": read_rows,
     "jsonl": read_json_lines,
 }
@@ -581,7 +707,7 @@ def run_batch(
     input_format: str = "csv",
 ) -> tuple[int, int]:
     """Estimate every row of source into target. Returns (rows written, bad rows)."""
-    header, rows = READERS[input_format](source)
+    header, chunks = READERS[input_format](source)
     if input_format == "csv":
         check_profile_columns(header)
     estimator = BatchEstimator(catalog)
@@ -594,11 +720,12 @@ def run_batch(
     writer = WRITERS[output_format](target, passed_on, columns)
     profile_columns = [(i, f) for i, c in enumerate(header) if (f := estimator.field(c))]
     written = bad = 0
-    while chunk := list(islice(rows, CHUNK)):
-        lines, read, plains = zip(*chunk, strict=True)
+    for chunk in chunks:
+        read = chunk.rows
         good: list[Any] = [row for row in read if row.__class__ is not NotARow]
         if input_format == "csv":
-            by_field = {f: [cells[i] for cells in good] for i, f in profile_columns}
+            cells = list(zip(*good, strict=True))  # column by column
+            by_field = {f: cells[i] for i, f in profile_columns} if good else {}
             results: list[Result] = estimator.estimate_columns(len(good), by_field)
         else:
             results = estimator.estimate_rows(good)
@@ -609,20 +736,19 @@ def run_batch(
             ]
         bad_at = [i for i, result in enumerate(results) if isinstance(result, MlsalError)]
         start = 0
-        for index in [*bad_at, len(chunk)]:
-            # (results between bad rows are outputs)
-            segment = zip(read[start:index], plains[start:index], results[start:index], strict=True)
-            estimated = cast(list[Written], list(segment))
-            if estimated:
-                writer.write_many(estimated)  # the rows before a bad one, first
-                written += len(estimated)
-            if index == len(chunk):
+        for index in [*bad_at, len(read)]:
+            if index > start:  # the rows before a bad one, first
+                estimated = cast(list[Row], read[start:index])  # (no NotARow: it is bad)
+                outputs = cast(list[Outputs], results[start:index])
+                writer.write_many(estimated, chunk.plains[start:index], outputs)
+                written += index - start
+            if index == len(read):
                 break
             bad += 1
-            on_bad_row(BadRow(lines[index], str(results[index])))
+            on_bad_row(BadRow(chunk.lines[index], str(results[index])))
             if strict:
                 return written, bad
             start = index + 1
         if on_rows is not None:
-            on_rows(len(chunk))
+            on_rows(len(read))
     return written, bad

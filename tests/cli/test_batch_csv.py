@@ -1,5 +1,6 @@
 """Batch reads and writes CSV faster than the csv module alone (a line without quotes is split
-at its commas and written back as it is), and must read and write exactly what it would."""
+at its commas, and a line as the csv module writes it is written back as it is), and must
+read and write exactly what it would."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mlsal import batch as batch_module
 from mlsal.api import catalog
 from mlsal.batch import csv_cell, read_rows, run_batch
 from mlsal.render.cells import safe_cell
@@ -34,22 +36,40 @@ def test_a_cell_is_written_as_the_csv_module_writes_it() -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.lists(st.lists(CELL, min_size=1, max_size=4), min_size=1, max_size=6),
+    st.lists(st.lists(CELL, min_size=1, max_size=4), min_size=1, max_size=12),
     st.sampled_from(["\n", "\r\n"]),
+    st.sampled_from([1, 2, 3, 256]),
 )
-def test_rows_are_read_as_the_csv_module_reads_them(rows: list[list[str]], end: str) -> None:
+def test_rows_are_read_as_the_csv_module_reads_them(
+    rows: list[list[str]], end: str, chunk: int
+) -> None:
+    """Rows, and the line each starts on, whether a chunk of lines is read whole or line by
+    line (a quoted cell over a line end, a carriage return…), wherever chunks begin."""
     text = io.StringIO()
     csv.writer(text, lineterminator=end).writerows([["h1", "h2", "h3", "h4"], *rows])
     source = text.getvalue()
     expected = []
     reader = csv.reader(io.StringIO(source, newline=""), strict=True)
     next(reader)
-    for cells in reader:
+    while True:
+        line = reader.line_num + 1
+        cells = next(reader, None)
+        if cells is None:
+            break
         if cells:
-            expected.append(cells + [""] * (4 - len(cells)))
-    _, read = read_rows(io.StringIO(source, newline=""))
-    got = [row for _, row, _ in read]
+            expected.append((line, cells + [""] * (4 - len(cells))))
+    before, batch_module.CHUNK = batch_module.CHUNK, chunk
+    try:
+        _, chunks = read_rows(io.StringIO(source, newline=""))
+        read = [(c.lines, c.rows, c.plains) for c in chunks]
+    finally:
+        batch_module.CHUNK = before
+    got = [(line, row) for lines, found, _ in read for line, row in zip(lines, found, strict=True)]
     assert got == expected
+    assert all(len(found) <= chunk for _, found, _ in read)
+    for _, found, plains in read:  # a line kept to be written back is what csv writes
+        for row, plain in zip(found, plains, strict=True):
+            assert plain is None or plain + "\n" == csv_module_line(row)
 
 
 @settings(max_examples=200, deadline=None)

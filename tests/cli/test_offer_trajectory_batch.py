@@ -200,11 +200,21 @@ def test_batch_memo_stays_bounded(
         return results
 
     monkeypatch.setattr(batch_module.BatchEstimator, "estimate_columns", spy)
+    monkeypatch.setattr(batch_module, "SAID_LIMIT", 2)  # of the 4 kinds of warnings here
+    said: list[int] = []  # the writer's warnings as CSV, by the warnings
+    write_many = batch_module.CsvWriter.write_many
+
+    def spy_writer(self: batch_module.CsvWriter, *args: Any) -> None:
+        write_many(self, *args)
+        said.append(len(self.said))
+
+    monkeypatch.setattr(batch_module.CsvWriter, "write_many", spy_writer)
     mlsal.api.catalog().memo.clear()  # what earlier tests left is no part of this run
     lines = ["years,company"] + [f"{y / 2},{'deepmind' if y % 2 else ''}" for y in range(40)]
     result = run("batch", "-", input="\n".join(lines) + "\n")
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 41
     assert max(seen) <= 5 and max(seen) > 0  # filled, and emptied when full
+    assert max(said) == 2
 
 
 def test_bad_rows_leave_nothing_for_the_cyclic_collector() -> None:
