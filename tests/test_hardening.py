@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -299,6 +300,30 @@ def test_suggestions_for_thousands_of_typos_stay_cheap(catalog: object) -> None:
         with pytest.raises(UsageError):
             catalog.resolve("city", f"Seattlx{number}")
     assert time.monotonic() - started < 15  # about 4 ms each here; 44 ms in 0.3.0's first cut
+
+
+def test_the_nearest_names_are_those_difflib_ranks_first() -> None:
+    """Names are passed over by cheap upper bounds of their similarity before it is worked
+    out: what is suggested is what ranking every name by difflib's ratio gives."""
+    import difflib
+
+    from mlsal.api import catalog
+    from mlsal.names import CUTOFF, MARGIN, forms_of, nearest_form, normalize
+
+    names = sorted({label for value in catalog().values["city"] for label in value.names})
+    by_form = forms_of(names[::5])  # a few hundred names, each scored by every typo
+    chosen = random.Random(5)
+    for _ in range(60):
+        name = chosen.choice(list(by_form))
+        at = chosen.randrange(len(name))
+        typo = name[:at] + chosen.choice("aeiorstnx -") + name[at + chosen.randint(0, 2) :]
+        scores = sorted(
+            (-difflib.SequenceMatcher(None, form, normalize(typo)).ratio(), form)
+            for form in by_form
+        )
+        floor = max(CUTOFF, -scores[0][0] - MARGIN)
+        expected = [by_form[form] for score, form in scores[:3] if -score >= floor]
+        assert nearest_form(typo, by_form) == expected, typo
 
 
 def test_data_dirs_from_the_environment_are_split_as_path_is(
