@@ -433,15 +433,13 @@ def _whole_lines(block: list[str], line: int, width: int, limit: int) -> Chunk |
 def _written_as_read(line: str) -> bool:
     """Whether a line with quotes is what the csv module writes of its cells (so that it can
     be written back as it is): one quoted cell, which needs its quotes (it holds a comma, and
-    no quote) and does not start as a formula would (see safe_cell)."""
+    no quote). Whether a cell starts as a formula would is the writer's to look for."""
     first, last = line.find('"'), line.rfind('"')
-    quoted = line[first + 1 : last]
     return (
         line.count('"') == 2
         and (first == 0 or line[first - 1] == ",")
         and (last == len(line) - 1 or line[last + 1] == ",")
-        and "," in quoted
-        and not quoted.startswith(FORMULA_STARTS)
+        and "," in line[first + 1 : last]
     )
 
 
@@ -560,10 +558,12 @@ def csv_cell(text: str) -> str:
 
 
 def _formula_in(text: str) -> bool:
-    """Whether some cell of these lines (cells split at ',', lines at '\\n') may start as a
-    formula would (see safe_cell): looked for with str's own search, a chunk at a time."""
+    """Whether some cell of these lines (cells split at ',', lines at '\\n', a cell perhaps
+    quoted) may start as a formula would (see safe_cell): looked for with str's own search,
+    a chunk at a time."""
     return text.startswith(FORMULA_STARTS) or any(
-        start in text and ("," + start in text or "\n" + start in text) for start in FORMULA_STARTS
+        start in text and ("," + start in text or "\n" + start in text or '"' + start in text)
+        for start in FORMULA_STARTS
     )
 
 
