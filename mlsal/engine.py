@@ -925,10 +925,6 @@ def _role_factor(catalog: Catalog, role: str) -> Factor:
     return make_factor(catalog, "role", role)
 
 
-def _company_factor(catalog: Catalog, company: str | None, level: str | None) -> Factor | None:
-    return None if company is None else make_factor(catalog, "company", company, level)
-
-
 def _kind_factors(
     catalog: Catalog, industry: str | None, size: str | None, has_company: bool
 ) -> list[Factor]:
