@@ -38,11 +38,13 @@ from __future__ import annotations
 import csv
 import math
 import re
+import statistics
 import sys
 import tomllib
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from common import DOCUMENTS, FACTS, ROOT, limits, to_toml, write_or_check
@@ -51,7 +53,11 @@ SHARED = ROOT.parent / "shared" / "data" / "h1b_lca_fy2024_quarter.csv"
 EXTRACT = DOCUMENTS / "h1b_lca_fy2024_software_data_ml.csv"
 COMPANIES = ROOT / "data" / "companies.toml"
 EMPLOYERS = ROOT / "data" / "employers.toml"
+LADDERS = ROOT / "data" / "ladders.toml"
+IT_SERVICES = ROOT / "data" / "it_services.toml"
+OEWS_FACTS = FACTS / "oews.toml"
 OUTPUT = FACTS / "lca.toml"
+BASE_OUTPUT = FACTS / "base.toml"
 SCRIPT = "derive/lca.py"
 SOURCE = "lca-2024"
 MIN_RECORDS = limits()["min_employer_records"]  # an employer with fewer gives no figure
@@ -64,7 +70,8 @@ ML_TITLE = re.compile(
     r"|\bnlp\b|natural language|applied scien|data scien|research scien|mlops",
     re.IGNORECASE,
 )
-OCCUPATIONS = {"15-1252": "software", "15-2051": "data science", "15-1221": "research"}
+# The titles the base salary ladder is read from: ML work, or software engineering.
+SOFTWARE_TITLE = re.compile(r"software|developer", re.IGNORECASE)
 LEVEL_WORDS = (  # the first that matches wins: "Senior Staff Engineer" is staff
     ("principal", r"\b(principal|distinguished|fellow)\b"),
     ("staff", r"\bstaff\b"),
@@ -72,27 +79,56 @@ LEVEL_WORDS = (  # the first that matches wins: "Senior Staff Engineer" is staff
     ("mid", r"\b(ii|2)$"),
     ("entry", r"\b(junior|jr|entry|graduate|new grad)\b|\b(i|1)$"),
 )
+LEVELS = ("entry", "mid", "senior", "staff", "principal")
 LEGAL_FORMS = {
     "llc", "inc", "incorporated", "corp", "corporation", "ltd", "llp", "lp", "co", "company",
     "limited", "pbc", "plc", "pllc", "l", "p", "the", "na", "n", "a", "association",
     "national",
 }  # fmt: skip
 PLACE_WORDS = {"us", "u", "s", "usa", "america", "americas", "united", "states"}
+# IT-services and staffing firms (data/it_services.toml): what a filed name says of the firm.
+NAME_WORDS = re.compile(
+    r"consult|staffing|infotech|solutions|technologies|technology group|systems|soft\b"
+    r"|software group|digital|global services|technology services|it services|\blabs?\b",
+    re.IGNORECASE,
+)
+SPREAD_STATES = 10  # a placement firm's filings: in at least this many worksite states
+SPREAD_TOP_SHARE = 0.40  # and none of them holding more than this share
+FLOOR_SHARE = 0.5  # an employer with more of its records at the prevailing wage: a lower bound
+BACKFIT_ROUNDS = 25  # rounds of the employer / level / state fit (converged well before)
 
 
 def subgroup(title: str, soc: str) -> str | None:
+    """'ML-titled' for a title naming ML or AI work, else the record's SOC occupation
+    ('15-1252'); None outside the computer and mathematical occupations (15-xxxx)."""
     if ML_TITLE.search(title):
         return "ML-titled"
-    return OCCUPATIONS.get(soc)
+    return soc[:7] if soc.startswith("15-") else None
 
 
-def level_of_title(title: str) -> str:
-    """'Senior Machine Learning Engineer' -> 'senior'; 'Software Engineer' -> 'unstated'."""
-    plain = " ".join(re.sub(r"[^a-z0-9 ]", " ", title.casefold()).split())
+def folded_title(title: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9 ]", " ", title.casefold()).split())
+
+
+def level_of_title(title: str, ladder: list[tuple[re.Pattern[str], str]] = ()) -> str:  # type: ignore[assignment]
+    """'Senior Machine Learning Engineer' -> 'senior'; 'Software Engineer' -> 'unstated'.
+    An employer's own ladder (data/ladders.toml) is read first."""
+    plain = folded_title(title)
+    for pattern, level in ladder:
+        if pattern.search(plain):
+            return level
     for level, pattern in LEVEL_WORDS:
         if re.search(pattern, plain):
             return level
     return "unstated"
+
+
+def read_ladders(text: str) -> dict[str, list[tuple[re.Pattern[str], str]]]:
+    """data/ladders.toml: each employer's title rules, in order."""
+    return {
+        entry["company"]: [(re.compile(r["pattern"]), r["level"]) for r in entry["rules"]]
+        for entry in tomllib.loads(text)["ladders"]
+    }
 
 
 def folded_employer(name: str) -> str:
@@ -122,24 +158,48 @@ def extract(text: str) -> str:
 class Record:
     employer: str  # as filed
     folded: str
+    company: str | None  # the company it counts for (None: too few records to be one)
     cell: tuple[str, str]  # (subgroup, level)
     state: str
     wage: float
+    floor: bool  # the offered wage is the prevailing wage to the dollar: a legal floor
+    titled: bool  # an ML or software title: what the base salary ladder is read from
+    title: str
 
 
-def read_records(text: str) -> list[Record]:
+def read_rows(text: str) -> list[dict[str, str]]:
+    return [
+        row
+        for row in csv.DictReader(text.splitlines())
+        if subgroup(row["JOB_TITLE"], row["SOC_CODE"]) is not None
+    ]
+
+
+def read_records(
+    text: str,
+    company_key: Callable[[str], str | None] = lambda folded: None,
+    ladders: dict[str, list[tuple[re.Pattern[str], str]]] | None = None,
+) -> list[Record]:
     records = []
-    for row in csv.DictReader(text.splitlines()):
-        group = subgroup(row["JOB_TITLE"], row["SOC_CODE"])
-        if group is None:
-            continue
+    ladders = ladders or {}
+    for row in read_rows(text):
+        title = row["JOB_TITLE"]
+        group = subgroup(title, row["SOC_CODE"]) or ""
+        folded = folded_employer(row["EMPLOYER_NAME"])
+        company = company_key(folded)
+        wage = float(row["ANNUAL_WAGE"])
+        prevailing = float(row["ANNUAL_PREVAILING_WAGE"] or 0)
         records.append(
             Record(
                 row["EMPLOYER_NAME"].strip(),
-                folded_employer(row["EMPLOYER_NAME"]),
-                (group, level_of_title(row["JOB_TITLE"])),
+                folded,
+                company,
+                (group, level_of_title(title, ladders.get(company or "", []))),
                 row["WORKSITE_STATE"],
-                float(row["ANNUAL_WAGE"]),
+                wage,
+                round(wage) == round(prevailing),
+                group == "ML-titled" or bool(SOFTWARE_TITLE.search(title)),
+                title,
             )
         )
     return records
@@ -179,27 +239,36 @@ class Market:
         for values in (*self.by_state.values(), *self.nation.values()):
             values.sort()
 
-    def for_employer(self, own: list[Record]) -> tuple[list[float], int, int]:
+    def for_employer(
+        self, own: list[Record], in_market: Callable[[Record], bool]
+    ) -> tuple[list[float], int, int]:
         """For each of the employer's records, what the others pay for the same cell and
-        state; how many of those fell back to the nation; how many records of others."""
+        state; how many of those fell back to the nation; how many records of others.
+        The employer's own records that the market holds (in_market) are taken out of it."""
         own_by_state: dict[Any, list[float]] = defaultdict(list)
         own_by_cell: dict[Any, list[float]] = defaultdict(list)
         for record in own:
+            if not in_market(record):
+                continue
             own_by_state[record.cell, record.state].append(record.wage)
             own_by_cell[record.cell].append(record.wage)
         for values in (*own_by_state.values(), *own_by_cell.values()):
             values.sort()
         median_of: dict[Any, float] = {}
         markets_used: dict[Any, int] = {}  # market -> how many records of others it holds
+        for record in own:
+            own_by_state.setdefault((record.cell, record.state), [])
+            own_by_cell.setdefault(record.cell, [])
         for (cell, state), removed in own_by_state.items():
             values = self.by_state[cell, state]
             if len(values) - len(removed) >= MIN_MARKET:
                 median_of[cell, state] = median_without(values, removed) or 0.0
                 markets_used[cell, state] = len(values) - len(removed)
             else:
-                median_of[cell, state] = median_without(self.nation[cell], own_by_cell[cell]) or 0.0
+                national = median_without(self.nation[cell], own_by_cell[cell])
+                median_of[cell, state] = national or math.nan
                 markets_used[cell] = len(self.nation[cell]) - len(own_by_cell[cell])
-        markets = [median_of[record.cell, record.state] for record in own]
+        markets = [median_of[record.cell, record.state] for record in own]  # nan: no market
         national = sum(1 for record in own if (record.cell, record.state) not in markets_used)
         return markets, national, sum(markets_used.values())
 
@@ -257,25 +326,132 @@ def label_of(names: Counter[str]) -> str:
     return " ".join(words) or name
 
 
-def derive(text: str, companies_text: str) -> tuple[list[dict[str, Any]], str]:
-    records = read_records(text)
-    header = text.splitlines()[0]
+def it_services_reason(key: str, own: list[Record], named: dict[str, str]) -> str | None:
+    """Why an employer is an IT-services or staffing firm (data/it_services.toml), or None."""
+    if key in named:
+        return f"named in data/it_services.toml: {named[key]}"
+    states = Counter(r.state for r in own)
+    top_share = states.most_common(1)[0][1] / len(own)
+    if len(own) < MIN_MARKET or len(states) < SPREAD_STATES or top_share > SPREAD_TOP_SHARE:
+        return None
+    said = sorted({m.group(0) for r in own if (m := NAME_WORDS.search(r.employer))})
+    if not said:
+        return None
+    return (
+        f"files in {len(states)} worksite states, at most {top_share:.0%} in one, under a name "
+        f"that says '{said[0]}' (data/it_services.toml, the rule)"
+    )
+
+
+@dataclass
+class Model:
+    """The base salary model read from the records: the national ladder, each state's pay
+    against it, and the market each employer is compared with."""
+
+    market: Market
+    ladder: dict[str, dict[str, float]]  # level ('all' too) -> percentiles and n
+    ladder_note: dict[str, str]
+    states: dict[str, tuple[float, float, int]]  # state -> (pay, ladder for the same, n)
+    state_mix: dict[str, int]  # the ladder's records by state
+
+
+def in_market(record: Record, flagged: set[str]) -> bool:
+    """Records other employers are compared with: pay, not a legal floor, of a firm that
+    employs its engineers itself."""
+    return not record.floor and record.company not in flagged
+
+
+def backfit(records: list[Record]) -> tuple[dict[str, float], dict[str, float]]:
+    """log wage = employer + level + state, fitted by rounds of averages (backfitting):
+    the level effects net of who files and where, and each employer's effect."""
+    logs = [math.log(r.wage) for r in records]
+    mean = sum(logs) / len(logs)
+    effects: dict[str, dict[str, float]] = {"employer": {}, "level": {}, "state": {}}
+    keys = {
+        "employer": [r.company or r.folded for r in records],
+        "level": [r.cell[1] for r in records],
+        "state": [r.state for r in records],
+    }
+    for _ in range(BACKFIT_ROUNDS):
+        for name, own_keys in keys.items():
+            sums: dict[str, float] = defaultdict(float)
+            counts: Counter[str] = Counter()
+            for index, key in enumerate(own_keys):
+                others = sum(
+                    effects[other].get(keys[other][index], 0.0) for other in effects if other != name
+                )
+                sums[key] += logs[index] - mean - others
+                counts[key] += 1
+            effects[name] = {key: sums[key] / counts[key] for key in sums}
+    return effects["level"], effects["employer"]
+
+
+def percentiles(values: list[float]) -> list[float]:
+    cuts = statistics.quantiles(sorted(values), n=20, method="inclusive")
+    return [cuts[1], cuts[4], statistics.median(values), cuts[14], cuts[17]]  # 10 25 50 75 90
+
+
+def fit_model(records: list[Record], flagged: set[str]) -> Model:
+    market_records = [r for r in records if in_market(r, flagged)]
+    titled = [r for r in market_records if r.titled]
+    levels, _ = backfit(titled)
+    mean_level = sum(levels[r.cell[1]] for r in titled) / len(titled)
+    overall = percentiles([r.wage for r in titled])
+    ladder: dict[str, dict[str, float]] = {"all": {"p": overall, "n": len(titled)}}  # type: ignore[dict-item]
+    notes: dict[str, str] = {}
+    for level in (*LEVELS, "unstated"):
+        at_level = [r.wage for r in titled if r.cell[1] == level]
+        if len(at_level) < MIN_MARKET:
+            continue
+        raw = percentiles(at_level)
+        median = overall[2] * math.exp(levels[level] - mean_level)
+        ladder[level] = {"p": [median * p / raw[2] for p in raw], "n": len(at_level)}  # type: ignore[dict-item]
+        notes[level] = f"{raw[2]:.0f}"
+    states: dict[str, tuple[float, float, int]] = {}
+    by_state: dict[str, list[Record]] = defaultdict(list)
+    for record in titled:
+        by_state[record.state].append(record)
+    for state, own in by_state.items():
+        if len(own) >= MIN_MARKET:
+            expected = [ladder[r.cell[1]]["p"][2] for r in own]  # type: ignore[index]
+            states[state] = (geometric_mean([r.wage for r in own]), geometric_mean(expected), len(own))
+    mix = {state: len(own) for state, own in by_state.items()}
+    return Model(Market(market_records), ladder, notes, states, mix)
+
+
+def derive(
+    text: str, companies_text: str, ladders_text: str = "", services_text: str = ""
+) -> tuple[list[dict[str, Any]], str, Model, set[str]]:
     known = companies_by_name(companies_text)
+    ladders = read_ladders(ladders_text) if ladders_text else {}
+    named = {
+        firm["company"]: firm["reason"]
+        for firm in (tomllib.loads(services_text)["firms"] if services_text else [])
+    }
+    header = text.splitlines()[0]
     labels = {c["key"]: c["label"] for c in tomllib.loads(companies_text)["companies"]}
-    by_folded: dict[str, list[Record]] = defaultdict(list)
-    for record in records:
-        by_folded[record.folded].append(record)
     # Employers to companies: a known company, else one of its own when it has enough records.
-    by_company: dict[str, list[Record]] = defaultdict(list)
-    for folded, own in by_folded.items():
+    rows = read_rows(text)
+    counts = Counter(folded_employer(row["EMPLOYER_NAME"]) for row in rows)
+    company_key: dict[str, str | None] = {}
+    for folded, count in counts.items():
         key = company_of(folded, known)
-        if key is None and len(own) >= MIN_RECORDS:
+        if key is None and count >= MIN_RECORDS:
             key = slug(folded)
             if key in labels:  # a company's key, though none of its names matched
                 raise ValueError(f"{folded!r} is not a name of company '{key}': add it there")
-        if key is not None:
-            by_company[key].extend(own)
-    market = Market(records)
+        company_key[folded] = key
+    records = read_records(text, company_key.get, ladders)
+    by_company: dict[str, list[Record]] = defaultdict(list)
+    for record in records:
+        if record.company is not None:
+            by_company[record.company].append(record)
+    reasons = {
+        key: reason
+        for key, own in by_company.items()
+        if (reason := it_services_reason(key, own, named)) is not None
+    }
+    model = fit_model(records, set(reasons))
     facts: list[dict[str, Any]] = []
     employers: list[dict[str, Any]] = []
     for key in sorted(by_company):
@@ -285,26 +461,59 @@ def derive(text: str, companies_text: str) -> tuple[list[dict[str, Any]], str]:
         if len(own) < MIN_RECORDS:
             continue
         employers.append({"key": key, "label": label, "filed_as": sorted(names)})
-        facts += company_facts(key, label, own, None, market, header)
+        flag = employer_flag(own, reasons.get(key))
+        facts += company_facts(key, label, own, None, model, set(reasons), header, flag)
         levels = Counter(r.cell[1] for r in own)
-        for level in ("entry", "mid", "senior", "staff", "principal"):
+        for level in LEVELS:
             if levels[level] >= MIN_LEVEL_RECORDS:
                 at_level = [r for r in own if r.cell[1] == level]
-                facts += company_facts(key, label, at_level, level, market, header)
-    return facts, render_employers(employers, labels)
+                facts += company_facts(key, label, at_level, level, model, set(reasons), header, flag)
+    return facts, render_employers(employers, labels), model, set(reasons)
+
+
+def employer_flag(own: list[Record], it_services: str | None) -> str | None:
+    """What is said whenever the employer's figure is used: an IT-services or staffing firm,
+    and a figure that is a lower bound (most of its records state the legal floor)."""
+    said = []
+    if it_services is not None:
+        said.append(
+            f"an IT-services or staffing firm ({it_services}); its records are left out of "
+            "the market other employers are compared with"
+        )
+    floors = sum(r.floor for r in own) / len(own)
+    if floors > FLOOR_SHARE:
+        said.append(
+            f"at least: {floors:.0%} of its records state an offered wage equal to the "
+            "prevailing wage, the legal floor of the range it offers, not its pay; its figure "
+            "is a lower bound"
+        )
+    return "; ".join(said) or None
 
 
 def company_facts(
-    key: str, label: str, own: list[Record], level: str | None, market: Market, header: str
+    key: str,
+    label: str,
+    own: list[Record],
+    level: str | None,
+    model: Model,
+    flagged: set[str],
+    header: str,
+    flag: str | None,
 ) -> list[dict[str, Any]]:
-    markets, national, others = market.for_employer(own)
+    markets, national, others = model.market.for_employer(own, lambda r: in_market(r, flagged))
+    pairs = [(r, m) for r, m in zip(own, markets, strict=True) if not math.isnan(m) and m > 0]
+    if not pairs:
+        return []
+    kept = [r for r, _ in pairs]
     ident = f"lca.{key}" + (f".{level}" if level else "")
-    groups = Counter(r.cell[0] for r in own)
+    groups = Counter(r.cell[0] for r in kept)
     spread = ", ".join(f"{group} {count}" for group, count in sorted(groups.items()))
+    floors = sum(r.floor for r in kept)
     selection = {
-        "employer": f"{label} ({plural(len(Counter(r.employer for r in own)), 'name')} as filed)",
+        "employer": f"{label} ({plural(len(Counter(r.employer for r in kept)), 'name')} as filed)",
         "occupation": spread,
         "level": level or "all, each against its own level",
+        "floor": f"{floors} of {len(kept)} at the prevailing wage",
     }
     figure = {
         "id": ident,
@@ -313,17 +522,19 @@ def company_facts(
         "value": key,
         **({"level": level} if level else {}),
         "figure": "average",
-        "amount": round(geometric_mean([r.wage for r in own])),
-        "n": len(own),
+        "amount": round(geometric_mean([r.wage for r in kept])),
+        "n": len(kept),
         "basis": "base",
         "year": 2024,
         "reference": f"{ident}.market",
         "place_adjusted": True,
+        "pay": "base",
         "filter": selection,
         "quote": header,
+        **({"flag": flag} if flag else {}),
         "derivation": (
-            f"The geometric mean of ANNUAL_WAGE over the employer's {len(own)} records in the "
-            "occupation group (ML-titled, or SOC 15-1252, 15-2051, 15-1221)"
+            f"The geometric mean of ANNUAL_WAGE over the employer's {len(kept)} records in the "
+            "computer and mathematical occupations (SOC 15-xxxx) or with an ML title"
             + (f" whose title reads {level}." if level else ".")
         ),
     }
@@ -332,22 +543,25 @@ def company_facts(
         "source": SOURCE,
         "dimension": "reference",
         "figure": "average",
-        "amount": round(geometric_mean(markets)),
+        "amount": round(geometric_mean([m for _, m in pairs])),
         "n": others,
         "basis": "base",
         "year": 2024,
+        "pay": "base",
         "filter": {**selection, "employer": f"every employer but {label}"},
         "quote": header,
         "note": (
-            "What other employers pay for the same occupation group and title level in the "
-            "same worksite states."
+            "What other employers pay for the same occupation and title level in the same "
+            "worksite states: IT-services and staffing firms, and offered wages equal to the "
+            "prevailing wage (a legal floor), left out."
         ),
         "derivation": (
-            f"For each of {label}'s {len(own)} records, the median ANNUAL_WAGE of the other "
-            "employers' records of the same subgroup and title level in the same worksite "
-            f"state ({national} of them in the nation instead, where the state has fewer than "
-            f"{MIN_MARKET}); the geometric mean of those medians. {others} records of others "
-            "are behind it."
+            f"For each of {label}'s {len(kept)} records, the median ANNUAL_WAGE of the other "
+            "employers' records of the same SOC occupation (or ML title) and title level in "
+            f"the same worksite state ({national} of them in the nation instead, where the "
+            f"state has fewer than {MIN_MARKET}), IT-services and staffing firms and wages at "
+            "the prevailing wage left out; the geometric mean of those medians. "
+            f"{others} records of others are behind it."
         ),
     }
     return [figure, reference]
@@ -382,14 +596,162 @@ def tomllib_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+LADDER_OCCUPATION = "15-1252"  # BLS's voice on place in the base model: Software Developers
+
+
+def base_facts(model: Model, header: str, oews_text: str) -> list[dict[str, Any]]:
+    """The base salary model (data/facts/base.toml): the national ladder, each state's pay
+    against the ladder (the records' voice on place), and BLS's state and metro medians
+    against the ladder's own place mix (BLS's voice), each counting in base estimates only."""
+    facts: list[dict[str, Any]] = []
+    for level, cell in model.ladder.items():
+        if level == "unstated":  # no level of the product: it lies in the all-levels cell
+            continue
+        p10, p25, p50, p75, p90 = (round(v) for v in cell["p"])  # type: ignore[attr-defined]
+        everyone = level == "all"
+        facts.append(
+            {
+                "id": "lca.base.all" if everyone else f"lca.base.{level}",
+                "source": SOURCE,
+                "dimension": "overall" if everyone else "level",
+                **({} if everyone else {"value": level}),
+                "figure": "percentiles",
+                "p10": p10, "p25": p25, "p50": p50, "p75": p75, "p90": p90,
+                "n": cell["n"],
+                "basis": "base",
+                "year": 2024,
+                "pay": "base",
+                "filter": {
+                    "titles": "ML or software titles (SOC 15-xxxx, or an ML title)",
+                    "level": "all" if everyone else level,
+                    "excluded": "IT-services and staffing firms; wages at the prevailing wage",
+                },
+                "quote": header,
+                "derivation": (
+                    "Percentiles (inclusive) of ANNUAL_WAGE over the records."
+                    if everyone
+                    else (
+                        f"The level's median is the all-levels median ({round(model.ladder['all']['p'][2])}) "  # type: ignore[index]
+                        "times the level's effect in a fit of log ANNUAL_WAGE on employer, title "
+                        "level and worksite state (so that who files at a level, and where, does "
+                        "not move it), over the level's mean effect; its other percentiles keep "
+                        f"the spread of its own {cell['n']} records around their median "
+                        f"({model.ladder_note[level]})."
+                    )
+                ),
+            }
+        )  # fmt: skip
+    for state, (pay, expected, count) in sorted(model.states.items()):
+        ident = f"lca.base.state.{state}"
+        facts.append(
+            {
+                "id": ident,
+                "source": SOURCE,
+                "dimension": "state",
+                "value": state,
+                "figure": "average",
+                "amount": round(pay),
+                "n": count,
+                "basis": "base",
+                "year": 2024,
+                "reference": f"{ident}.ladder",
+                "pay": "base",
+                "quote": header,
+                "derivation": (
+                    f"The geometric mean of ANNUAL_WAGE over the {count} records of the ladder "
+                    f"(ML or software titles, market employers, above the floor) in {state}."
+                ),
+            }
+        )
+        facts.append(
+            {
+                "id": f"{ident}.ladder",
+                "source": SOURCE,
+                "dimension": "reference",
+                "figure": "average",
+                "amount": round(expected),
+                "n": count,
+                "basis": "base",
+                "year": 2024,
+                "pay": "base",
+                "quote": header,
+                "note": "The national ladder's median at each of the same records' title levels.",
+                "derivation": (
+                    f"For each of the {count} records in {state}, the national median of its "
+                    "title level (lca.base.*); the geometric mean of those medians."
+                ),
+            }
+        )
+    return facts + oews_against_ladder(model, oews_text)
+
+
+def oews_against_ladder(model: Model, oews_text: str) -> list[dict[str, Any]]:
+    """BLS OEWS state and metro medians of Software Developers, measured against the place mix
+    the ladder's records have (a state) or against their own state (a metro area)."""
+    oews = [f for f in tomllib.loads(oews_text)["facts"] if f["id"].startswith(LADDER_OCCUPATION)
+            or f["id"].startswith(f"oews.{LADDER_OCCUPATION}.")]  # fmt: skip
+    states = {f["value"]: f for f in oews if f["dimension"] == "state"}
+    national = next(f for f in oews if f["dimension"] == "country")
+    mix = {state: count for state, count in model.state_mix.items() if state in states}
+    total = sum(mix.values())
+    log_mix = sum(count * math.log(states[state]["amount"]) for state, count in mix.items())
+    mix_id = f"oews.{LADDER_OCCUPATION}.ladder-mix"
+    shown = ", ".join(f"{s} {c / total:.1%}" for s, c in sorted(mix.items(), key=lambda i: -i[1])[:6])
+    facts: list[dict[str, Any]] = [
+        {
+            "id": mix_id,
+            "source": "bls-oews-2025",
+            "dimension": "reference",
+            "figure": "median",
+            "amount": round(math.exp(log_mix / total)),
+            "basis": "base",
+            "year": 2025,
+            "pay": "base",
+            "quote": national["quote"],
+            "context": "Software Developers",
+            "derivation": (
+                "The geometric mean of the state medians of Software Developers (oews.15-1252.*), "
+                f"weighted by where the base ladder's {total} LCA records work ({shown}, …): the "
+                "place mix the ladder's national median holds."
+            ),
+        }
+    ]
+    for fact in oews:
+        if fact["dimension"] == "state":
+            reference = mix_id
+        elif fact["dimension"] == "city":
+            state = metro_state(fact["quote"])
+            if state not in states:
+                continue
+            reference = states[state]["id"]
+        else:
+            continue
+        base = {k: v for k, v in fact.items() if k not in ("reference", "id")}
+        facts.append({"id": f"{fact['id']}.base", **base, "reference": reference, "pay": "base"})
+    return facts
+
+
+def metro_state(quote: str) -> str:
+    """The first state of a BLS area's title: '"New York-Newark-Jersey City, NY-NJ"' -> NY."""
+    title = next(csv.reader([quote]))[5]
+    return title.rsplit(",", 1)[-1].strip()[:2]
+
+
 def main() -> int:
     status = 0
     if SHARED.exists():
         status = write_or_check(EXTRACT, lambda: extract(SHARED.read_text(encoding="utf-8")))
-    facts, employers = derive(
-        EXTRACT.read_text(encoding="utf-8"), COMPANIES.read_text(encoding="utf-8")
+    text = EXTRACT.read_text(encoding="utf-8")
+    facts, employers, model, _ = derive(
+        text,
+        COMPANIES.read_text(encoding="utf-8"),
+        LADDERS.read_text(encoding="utf-8"),
+        IT_SERVICES.read_text(encoding="utf-8"),
     )
     status = max(status, write_or_check(OUTPUT, lambda: to_toml(facts, SCRIPT, EXTRACT.name)))
+    base = base_facts(model, text.splitlines()[0], OEWS_FACTS.read_text(encoding="utf-8"))
+    inputs = f"{EXTRACT.name} and oews.toml"
+    status = max(status, write_or_check(BASE_OUTPUT, lambda: to_toml(base, SCRIPT, inputs)))
     return max(status, write_or_check(EMPLOYERS, lambda: employers))
 
 

@@ -37,14 +37,28 @@ __all__ = [
 _catalogs: dict[tuple[Path, ...], Catalog] = {}
 
 
-def catalog(data_dirs: Iterable[str | Path] = ()) -> Catalog:
-    """The shipped data plus any directories of your own, loaded and checked once."""
+def catalog(data_dirs: Iterable[str | Path] = (), pay: str | None = None) -> Catalog:
+    """The shipped data plus any directories of your own, loaded and checked once; with
+    `pay` ('base' or 'gross'), read for that pay (see Catalog.for_pay)."""
     from mlsal.loader import load_catalog
 
     key = tuple(Path(d) for d in data_dirs)
     if key not in _catalogs:
         _catalogs[key] = load_catalog(key)
-    return _catalogs[key]
+    found = _catalogs[key]
+    return found if pay is None else found.for_pay(pay_of(found, pay))
+
+
+PAYS = ("base", "gross")
+
+
+def pay_of(data: Catalog, pay: str) -> str:
+    """'base' or 'gross' as asked ('default': the method's), or a UsageError."""
+    if pay == "default":
+        return data.method.pay.default
+    if pay not in PAYS:
+        raise UsageError(f"unknown pay '{pay}'; known: {', '.join(PAYS)}")
+    return pay
 
 
 def estimate_result(
@@ -52,13 +66,15 @@ def estimate_result(
     *,
     data_dirs: Iterable[str | Path] = (),
     real: bool = False,
+    pay: str = "default",
     **more: Any,
 ) -> Estimate:
     """The estimate as an object (see mlsal.result.Estimate); the CLI renders this. `real`
-    adds what the pay buys at US-average prices (BEA price parities), for a US city."""
+    adds what the pay buys at US-average prices (BEA price parities), for a US city. `pay`:
+    'base' (base salary, the default) or 'gross' (aijobs.net's gross pay)."""
     from mlsal.engine import estimate as run
 
-    data = catalog(data_dirs)
+    data = catalog(data_dirs, pay)
     return run(data, resolve_profile(make_profile(inputs, **more), data), real=real)
 
 
@@ -66,6 +82,7 @@ def estimate(
     inputs: Mapping[str, Any] | Profile | None = None,
     *,
     data_dirs: Iterable[str | Path] = (),
+    pay: str = "default",
     **more: Any,
 ) -> dict[str, Any]:
     """The estimate for a profile, as the JSON object of `mlsal estimate --format json`.
@@ -75,7 +92,7 @@ def estimate(
     """
     from mlsal.render.json_data import estimate_data
 
-    return estimate_data(estimate_result(inputs, data_dirs=data_dirs, **more))
+    return estimate_data(estimate_result(inputs, data_dirs=data_dirs, pay=pay, **more))
 
 
 MANY_COLUMNS = ("low", "median", "high", "band", "sources", "warnings", "error")
@@ -87,6 +104,7 @@ def estimate_many(
     unknown: str = "error",
     errors: str = "raise",
     data_dirs: Iterable[str | Path] = (),
+    pay: str = "default",
 ) -> Iterator[dict[str, Any]]:
     """Estimates for many profiles, in order: one dict per row with low, median, high, band,
     sources, warnings and error, the columns of `mlsal batch`.
@@ -106,7 +124,7 @@ def estimate_many(
         raise UsageError(f"unknown must be 'error' or 'ignore', got {unknown!r}")
     if errors not in ("raise", "keep"):
         raise UsageError(f"errors must be 'raise' or 'keep', got {errors!r}")
-    estimator = BatchEstimator(catalog(data_dirs))
+    estimator = BatchEstimator(catalog(data_dirs, pay))
     index = 0
     for results in _results_of(rows, estimator, unknown):
         for result in results:

@@ -4,6 +4,7 @@ checked before); the catalog knows nothing of files or of the engine."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,6 +27,9 @@ KNOWN_SHOWN = 12  # values listed when nothing is close to what was typed
 UNKNOWN_KEPT = 10_000  # unknown names remembered with what was said of them
 MAX_NAME_LENGTH = 100  # longer than any name of any value: refused without comparing
 
+# The dimensions whose dollar figures make a band: they count in the pay their basis states.
+BAND_DIMENSIONS = frozenset({"overall", "level", "experience"})
+
 # Facts whose `value` names a value of another dimension's list.
 VALUE_LIST_OF = {"level_years": "level"}
 
@@ -39,6 +43,9 @@ class Catalog(Record):
     values: Mapping[str, list[DimensionValue]]  # a dict, or from the cache LazyValues
     method: Method
     excluded: list[Excluded] = field(default_factory=list)
+    # Which pay the facts are read for (method.toml [pay]): 'base' or 'gross'; None reads
+    # every fact (listings, checks). See for_pay.
+    pay: str | None = None
     # Results the engine computed from this catalog, so that batch runs compute each band and
     # factor once. Not copied by dataclasses.replace (init=False), never compared.
     memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -106,15 +113,55 @@ class Catalog(Record):
         """The currencies some source states a rate to US dollars for, sorted."""
         return sorted({f.value for f in self.facts_of("currency") if f.value})
 
+    def for_pay(self, pay: str) -> Catalog:
+        """The same data read for one pay: its facts are those that count in it (counts), and
+        what the engine works out is remembered apart. Made once per pay."""
+        if self.pay == pay:
+            return self
+        views: dict[str, Catalog] = self.memo.setdefault("pay views", {})
+        view = views.get(pay)
+        if view is None:
+            view = copy.copy(self)
+            view.__dict__.pop("_index", None)  # cached properties are the view's own
+            view.memo = {}
+            view.pay = pay
+            views[pay] = view
+        return view
+
+    def counts(self, fact: Fact) -> bool:
+        """Whether a fact counts in this catalog's pay (method.toml [pay]): the base model
+        alone speaks for place and employer in base; a band's dollar figures count in the pay
+        their basis states; ratios to a source's own reference count in both."""
+        pay = self.pay
+        if pay is None:
+            return True
+        settings = self.method.pay
+        if fact.dimension in settings.own_model:
+            if pay == "base":
+                return fact.pay == "base"
+            return fact.pay != "base" or fact.dimension in settings.shared_with_gross
+        if fact.pay is not None:
+            return fact.pay == pay
+        if fact.dimension in BAND_DIMENSIONS and fact.reference is None:
+            return (fact.basis == "base") == (pay == "base")
+        return True
+
     def facts_for(self, dimension: str, value: str | None = None) -> list[Fact]:
         """A value's facts and the statements that name it (value None: the dimension's
-        facts that name no value, such as 'overall')."""
+        facts that name no value, such as 'overall'), of those that count in the pay."""
         if isinstance(self.facts, LazyFacts):
             key = ("facts_for", dimension, value)
             if key not in self.memo:
-                self.memo[key] = self.facts.facts_for(dimension, value)
+                found = self.facts.facts_for(dimension, value)
+                self.memo[key] = found if self.pay is None else [f for f in found if self.counts(f)]
             return self.memo[key]  # type: ignore[no-any-return]
-        return self._index.get((dimension, value), [])
+        found = self._index.get((dimension, value), [])
+        if self.pay is None:
+            return found
+        key = ("facts_for", dimension, value)
+        if key not in self.memo:
+            self.memo[key] = [f for f in found if self.counts(f)]
+        return self.memo[key]  # type: ignore[no-any-return]
 
     def has_levels(self, dimension: str) -> bool:
         """Whether some source gives figures of this dimension level by level (employers)."""
@@ -125,10 +172,12 @@ class Catalog(Record):
         )
 
     def facts_of(self, dimension: str) -> list[Fact]:
-        """Every fact of one dimension."""
+        """Every fact of one dimension that counts in the pay."""
         if isinstance(self.facts, LazyFacts):
-            return self.facts.of_dimension(dimension)
-        return [f for f in self.facts if f.dimension == dimension]
+            found = self.facts.of_dimension(dimension)
+        else:
+            found = [f for f in self.facts if f.dimension == dimension]
+        return found if self.pay is None else [f for f in found if self.counts(f)]
 
     def value(self, dimension: str, key: str) -> DimensionValue:
         if isinstance(self.values, LazyValues):

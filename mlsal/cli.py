@@ -137,6 +137,7 @@ class Settings:
     """Options given before the command, read by every command."""
 
     data_dirs: list[Path] = []
+    pay: str = "default"  # --pay: base salary (the method's default) or gross pay
 
 
 def version_callback(value: bool) -> None:
@@ -145,7 +146,7 @@ def version_callback(value: bool) -> None:
         return
     typer.echo(f"mlsal {__version__}")
     try:
-        catalog = load()
+        catalog = load(every_fact=True)
     except MlsalError as error:
         typer.echo(f"data: cannot be read ({one_line(str(error))})")
         raise typer.Exit() from None
@@ -204,10 +205,25 @@ def show(output_format: OutputFormat, compute: Callable[[], View]) -> None:
     emit(output_format, view)
 
 
-def load() -> "Catalog":
-    from mlsal.api import catalog
+def load(every_fact: bool = False) -> "Catalog":
+    """The data, read for the pay asked for (--pay); every_fact: for listing the sources."""
+    from mlsal.api import catalog, pay_of
 
-    return catalog(Settings.data_dirs)
+    data = catalog(Settings.data_dirs)
+    return data if every_fact else data.for_pay(pay_of(data, Settings.pay))
+
+
+PAY_HELP = (
+    "base: base salary, from the official records (the default); gross: aijobs.net's "
+    "self-reported gross pay, bonus and equity not separated. Never mixed."
+)
+
+
+def pay_option() -> inspect.Parameter:
+    option = typer.Option("--pay", metavar="base|gross", help=PAY_HELP)
+    return inspect.Parameter(
+        "pay", inspect.Parameter.KEYWORD_ONLY, default="default", annotation=Annotated[str, option]
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -242,14 +258,16 @@ def with_profile_options(func: Callable[..., None]) -> Callable[..., None]:
     """The command with the profile options; it receives them as one `profile` argument."""
     signature = inspect.signature(func, eval_str=True)
     own = [p for p in signature.parameters.values() if p.name != "profile"]
-    shared = profile_options()
+    shared = [*profile_options(), pay_option()]
 
     @functools.wraps(func)
     def command(**options: Any) -> None:
         from mlsal.profile import make_profile
 
+        Settings.pay = options.pop("pay")
+
         try:
-            profile = make_profile({p.name: options.pop(p.name) for p in shared})
+            profile = make_profile({p.name: options.pop(p.name) for p in shared[:-1]})
         except MlsalError as error:
             fail(error)
         func(profile=profile, **options)
@@ -316,7 +334,7 @@ def estimate(
         from mlsal.api import estimate_result
         from mlsal.render.views import estimate_view
 
-        result = estimate_result(profile, data_dirs=Settings.data_dirs, real=real)
+        result = estimate_result(profile, data_dirs=Settings.data_dirs, real=real, pay=Settings.pay)
         return estimate_view(result, real=real, detail=detail, more=MORE)
 
     show(output_format, compute)
@@ -374,7 +392,7 @@ def explain(profile: Profile, output_format: FormatOption = OutputFormat.table) 
         from mlsal.explain import explain as explain_steps
         from mlsal.render.views import explanation_view
 
-        result = estimate_result(profile, data_dirs=Settings.data_dirs)
+        result = estimate_result(profile, data_dirs=Settings.data_dirs, pay=Settings.pay)
         return explanation_view(result, explain_steps(result, load().method.factors))
 
     show(output_format, compute)
@@ -423,7 +441,7 @@ def offer(
 
         amounts, currency = OfferParts(amount, base, bonus, equity).read()
         shown = in_offer_currency(profile, currency)
-        result = estimate_result(shown, data_dirs=Settings.data_dirs)
+        result = estimate_result(shown, data_dirs=Settings.data_dirs, pay=Settings.pay)
         offered, counted, left_out = counted_offer(amounts, result.basis, currency)
         dollars = offer_in_dollars(result, offered)
         return offer_view(assess(load(), result, dollars, counted, tuple(left_out)))
@@ -499,6 +517,7 @@ def batch(
         ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first bad row.")] = False,
+    pay: Annotated[str, typer.Option("--pay", metavar="base|gross", help=PAY_HELP)] = "default",
 ) -> None:
     """Estimate one profile per row; columns (or keys) named as the estimate options.
 
@@ -510,6 +529,7 @@ def batch(
 
     gc.set_threshold(LONG_RUN_GC, *gc.get_threshold()[1:])  # see main(): measured, less memory
 
+    Settings.pay = pay
     try:
         target = None if output is None else Path(output)
         bad = run_batch_files(
@@ -533,11 +553,14 @@ def factors(
         typer.Argument(metavar="[DIMENSION]", help="A dimension: list its values and figures."),
     ] = None,
     output_format: FormatOption = OutputFormat.table,
+    pay: Annotated[str, typer.Option("--pay", metavar="base|gross", help=PAY_HELP)] = "default",
 ) -> None:
     """List the dimensions, or every value of one with its multiplier, aliases and sources.
 
     Example: mlsal factors city
     """
+
+    Settings.pay = pay
 
     def compute() -> View:
         from mlsal import listing
@@ -570,8 +593,8 @@ def sources(
         from mlsal.render import views
 
         if source_id is None:
-            return views.sources_view(listing.sources_data(load()))
-        return views.source_view(listing.source_data(load(), source_id))
+            return views.sources_view(listing.sources_data(load(every_fact=True)))
+        return views.source_view(listing.source_data(load(every_fact=True), source_id))
 
     show(output_format, compute)
 

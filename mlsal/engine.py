@@ -56,10 +56,25 @@ def _level_year_ranges(catalog: Catalog) -> dict[str, tuple[float, float]]:
 
 
 def level_for_years(catalog: Catalog, years: float) -> str:
+    beyond = _beyond(catalog)
+    if beyond is not None and years >= beyond[1]:
+        return beyond[0]
     for level, (low, high) in level_year_ranges(catalog).items():
         if low <= years < high:
             return level
     raise UsageError(f"no level covers {years_text(years)} years of experience; give a level")
+
+
+def _beyond(catalog: Catalog) -> tuple[str, float] | None:
+    """(level, from years): where years keep counting past the source's last range
+    (method.toml years_to_level.beyond_fact, a quoted fact of another source)."""
+    settings = catalog.method.years_to_level
+    if settings.beyond_fact is None or settings.beyond_level is None:
+        return None
+    fact = catalog.facts_by_id.get(settings.beyond_fact)
+    if fact is None or fact.years_low is None:
+        return None
+    return settings.beyond_level, float(fact.years_low)
 
 
 def _years_ceiling(catalog: Catalog, level: str) -> list[str]:
@@ -69,9 +84,25 @@ def _years_ceiling(catalog: Catalog, level: str) -> list[str]:
 
 def _ceiling(catalog: Catalog, level: str) -> list[str]:
     ranges = level_year_ranges(catalog)
+    keys = [value.key for value in catalog.values["level"]]
+    beyond = _beyond(catalog)
+    if beyond is not None:
+        if level != beyond[0]:
+            return []
+        above = [catalog.label("level", key) for key in keys[keys.index(level) + 1 :]]
+        source = catalog.method.years_to_level.beyond_fact or ""
+        return [
+            f"from {beyond[1]:g} years of experience, years map to "
+            f"{catalog.label('level', level)} ({source.split('.')[0]}'s senior tier starts "
+            f"there, past {catalog.method.years_to_level.source}'s last range)"
+            + (
+                f"; no source gives the years of {' or '.join(above)}: ask for it by name"
+                if above
+                else ""
+            )
+        ]
     if ranges.get(level, (0.0, 0.0))[1] != math.inf:
         return []
-    keys = [value.key for value in catalog.values["level"]]
     above = [catalog.label("level", key) for key in keys[keys.index(level) + 1 :]]
     if not above:
         return []
@@ -174,6 +205,8 @@ def band_views(catalog: Catalog, facts: list[Fact], as_of: int) -> list[SourceVi
     for fact in facts:
         if fact.figure in CENTRAL_FIGURES:
             by_source[fact.source].append(fact)
+    records = sum(f.n or 0 for group in by_source.values() for f in group)
+    outweigh = catalog.method.pay.records_outweigh
     views = []
     for source, group in sorted(by_source.items()):
         centers = [
@@ -181,11 +214,14 @@ def band_views(catalog: Catalog, facts: list[Fact], as_of: int) -> list[SourceVi
             for f in group
         ]
         spreads = [s for f in group if (s := spread_of_figure(f, *percentiles)) is not None]
+        weight = source_weight(catalog, group)
+        if records >= outweigh and not any(f.n for f in group) and _all_undated(catalog, group):
+            weight *= catalog.method.pay.undated_article_weight  # records speak for the cell
         views.append(
             SourceView(
                 source=source,
                 value=_log_mean(centers, [f.n for f in group]),
-                weight=source_weight(catalog, group),
+                weight=weight,
                 spread=_mean(spreads),
                 records=sum(f.n or 0 for f in group),
                 figures=tuple(
@@ -197,6 +233,10 @@ def band_views(catalog: Catalog, facts: list[Fact], as_of: int) -> list[SourceVi
             )
         )
     return views
+
+
+def _all_undated(catalog: Catalog, facts: list[Fact]) -> bool:
+    return all(figure_year(catalog, f) is None for f in facts)
 
 
 def _aged(catalog: Catalog, fact: Fact, as_of: int, percentiles: tuple[int, int]) -> str:
@@ -479,8 +519,22 @@ def _for_level(facts: list[Fact], level: str | None) -> list[Fact]:
 
 
 def _measured_against(catalog: Catalog, fact: Fact) -> str | None:
+    """The country a place's figure is measured against (a US state's: the US)."""
     reference = catalog.facts_by_id[fact.reference or ""]
+    if reference.dimension == "state":
+        return catalog.method.reference.country
     return reference.value if reference.dimension == "country" else None
+
+
+def _within_state(catalog: Catalog, city: Factor) -> bool:
+    """Whether a city's factor is measured against its own state (the base model's metro
+    areas): then the state's factor applies under it."""
+    references = [
+        catalog.facts_by_id[catalog.facts_by_id[f.fact].reference or ""]
+        for view in city.views
+        for f in view.figures
+    ]
+    return bool(references) and all(r.dimension == "state" for r in references)
 
 
 def make_factor(catalog: Catalog, dimension: str, value: str, level: str | None = None) -> Factor:
@@ -592,7 +646,10 @@ def location_factors(
         if local is None and state.applied:
             local = state
     if local is not None and company_holds_place and country == home:
-        factors[factors.index(local)] = _skipped(local, company_reflects)
+        factors = [
+            _skipped(f, company_reflects) if f.applied and f.dimension in ("city", "state") else f
+            for f in factors
+        ]
     if country is None:
         return factors
     if country == home:
@@ -615,10 +672,12 @@ def _state_factor(catalog: Catalog, profile: Profile, city: Factor | None) -> Fa
     state_key = profile.state or _state_of(catalog, profile.city)
     if state_key is None:
         return None
-    if city is not None:
+    if city is not None and not _within_state(catalog, city):
         return _reference_factor(catalog, "state", state_key, "included in the city's factor")
     state = make_factor(catalog, "state", state_key)
-    if state.status == "applied":
+    if state.status == "applied" and city is not None:
+        state = replace(state, reason="the city's factor is measured against its state")
+    elif state.status == "applied":
         if profile.unmatched_city is not None:
             why = f"no figure for the city '{profile.unmatched_city}'; its state's applies"
             state = replace(state, reason=why)
@@ -1138,7 +1197,8 @@ def _band_basis(catalog: Catalog, band: Band) -> tuple[str, float, dict[str, str
         by_source[view.source] = basis
         weight_of[basis] += view.weight
     total = sum(weight_of.values())
-    dominant = max(sorted(weight_of), key=lambda b: weight_of[b])
+    # The pay the catalog is read for is what the figure is; else the basis that weighs most.
+    dominant = catalog.pay or max(sorted(weight_of), key=lambda b: weight_of[b])
     return dominant, weight_of[dominant] / total, by_source
 
 

@@ -162,6 +162,9 @@ class Fact(Record):
     # The reference is pay for the same work in the same places (worksite states), so a
     # place's factor still applies on top of this figure.
     place_adjusted: bool | None = None
+    # Part of one pay's own model (method.toml [pay]): 'base', the salary model fitted on the
+    # records, whose place and employer figures count only in base estimates.
+    pay: Literal["base", "gross"] | None = None
 
     def problems(self) -> Problems:
         found: Problems = []
@@ -286,12 +289,29 @@ class FactorSettings(Record):
 
 
 @dataclass(init=False, eq=False, repr=False)
+class PaySettings(Record):
+    """Which figures count in which pay (method.toml [pay])."""
+
+    __pydantic_config__ = STRICT
+    default: Literal["base", "gross"]
+    own_model: list[str]  # dimensions whose base figures come from the base model alone
+    shared_with_gross: list[str]  # of those, the ones whose base-model figures gross uses too
+    undated_article_weight: float  # an undated article's weight beside enough records
+    records_outweigh: int  # how many records a cell holds before that weight applies
+    why: str
+
+
+@dataclass(init=False, eq=False, repr=False)
 class YearsToLevel(Record):
     """The source whose years of experience name a level (method.toml)."""
 
     __pydantic_config__ = STRICT
     source: str
     why: str
+    # Years keep counting past the last level the source's ranges reach: from this many years
+    # (a fact of another source, quoted) the next level up applies.
+    beyond_fact: str | None = None
+    beyond_level: str | None = None
 
 
 @dataclass(init=False, eq=False, repr=False)
@@ -349,6 +369,7 @@ class Method(Record):
     confidence: ConfidenceSettings
     reference: Reference
     limits: Limits
+    pay: PaySettings
 
     def problems(self) -> Problems:
         found: Problems = []
