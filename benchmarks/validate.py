@@ -97,7 +97,9 @@ def score(
             continue
         kind, a, b = key
         try:
-            result = estimate(catalog, resolve_profile(make_profile(profile_of(kind, a, b)), catalog))
+            result = estimate(
+                catalog, resolve_profile(make_profile(profile_of(kind, a, b)), catalog)
+            )
         except Exception:  # noqa: BLE001  (a held-out employer the fit no longer names)
             continue
         error = abs(math.log(result.median / statistics.median(wages)))
@@ -131,7 +133,9 @@ def main() -> int:
     known = lca.companies_by_name(inputs[1])
     records = lca.read_records(
         inputs[0],
-        lambda folded: company.setdefault(folded, lca.company_of(folded, known) or lca.slug(folded)),
+        lambda folded: company.setdefault(
+            folded, lca.company_of(folded, known) or lca.slug(folded)
+        ),
         lca.read_ladders(inputs[2]),
     )
     del model
@@ -161,7 +165,10 @@ def main() -> int:
     for fold in range(folds):
         out_employers = set(employers[fold::folds])
         with tempfile.TemporaryDirectory() as folder:
-            kept = [header, *(line for line, r in zip(lines, records) if r.company not in out_employers)]
+            kept = [
+                header,
+                *(line for line, r in zip(lines, records) if r.company not in out_employers),
+            ]
             data = fitted_data(kept, inputs, Path(folder) / "fold")
             test = [r for r in records if r.company in out_employers]
             found = score(data, cells(test, flagged), lambda key: key[0] != "employer x level")

@@ -378,7 +378,9 @@ def backfit(records: list[Record]) -> tuple[dict[str, float], dict[str, float]]:
             counts: Counter[str] = Counter()
             for index, key in enumerate(own_keys):
                 others = sum(
-                    effects[other].get(keys[other][index], 0.0) for other in effects if other != name
+                    effects[other].get(keys[other][index], 0.0)
+                    for other in effects
+                    if other != name
                 )
                 sums[key] += logs[index] - mean - others
                 counts[key] += 1
@@ -414,7 +416,11 @@ def fit_model(records: list[Record], flagged: set[str]) -> Model:
     for state, own in by_state.items():
         if len(own) >= MIN_MARKET:
             expected = [ladder[r.cell[1]]["p"][2] for r in own]  # type: ignore[index]
-            states[state] = (geometric_mean([r.wage for r in own]), geometric_mean(expected), len(own))
+            states[state] = (
+                geometric_mean([r.wage for r in own]),
+                geometric_mean(expected),
+                len(own),
+            )
     mix = {state: len(own) for state, own in by_state.items()}
     return Model(Market(market_records), ladder, notes, states, mix)
 
@@ -467,7 +473,9 @@ def derive(
         for level in LEVELS:
             if levels[level] >= MIN_LEVEL_RECORDS:
                 at_level = [r for r in own if r.cell[1] == level]
-                facts += company_facts(key, label, at_level, level, model, set(reasons), header, flag)
+                facts += company_facts(
+                    key, label, at_level, level, model, set(reasons), header, flag
+                )
     return facts, render_employers(employers, labels), model, set(reasons)
 
 
@@ -696,7 +704,9 @@ def oews_against_ladder(model: Model, oews_text: str) -> list[dict[str, Any]]:
     total = sum(mix.values())
     log_mix = sum(count * math.log(states[state]["amount"]) for state, count in mix.items())
     mix_id = f"oews.{LADDER_OCCUPATION}.ladder-mix"
-    shown = ", ".join(f"{s} {c / total:.1%}" for s, c in sorted(mix.items(), key=lambda i: -i[1])[:6])
+    shown = ", ".join(
+        f"{s} {c / total:.1%}" for s, c in sorted(mix.items(), key=lambda i: -i[1])[:6]
+    )
     facts: list[dict[str, Any]] = [
         {
             "id": mix_id,
