@@ -69,13 +69,16 @@ def cells(records: list[lca.Record], flagged: set[str]) -> dict[tuple[str, str, 
     """Held-out wages by (kind, a, b)."""
     found: dict[tuple[str, str, str], list[float]] = defaultdict(list)
     for r in records:
-        if not r.titled or r.company is None:
+        if not r.titled:
             continue
-        found["employer x state", r.company, r.state].append(r.wage)
-        if r.cell[1] != "unstated":
+        if r.company is not None:
+            found["employer x state", r.company, r.state].append(r.wage)
+        if r.cell[1] == "unstated":
+            continue
+        if r.company is not None:
             found["employer x level", r.company, r.cell[1]].append(r.wage)
-            if lca.in_market(r, flagged):
-                found["level x state", r.cell[1], r.state].append(r.wage)
+        if lca.in_market(r, flagged):
+            found["level x state", r.cell[1], r.state].append(r.wage)
     return found
 
 
@@ -125,20 +128,8 @@ def main() -> int:
     quick = "--quick" in sys.argv[1:]
     inputs = read_inputs()
     header, *lines = inputs[0].splitlines(keepends=True)
-    _, _, model, flagged = lca.derive(*inputs[:4])
-    company = {}
-    all_records = lca.read_records(inputs[0])  # for the keys only
-    del all_records
-    # Every record, read as the derivation reads it (companies and ladders resolved).
-    known = lca.companies_by_name(inputs[1])
-    records = lca.read_records(
-        inputs[0],
-        lambda folded: company.setdefault(
-            folded, lca.company_of(folded, known) or lca.slug(folded)
-        ),
-        lca.read_ladders(inputs[2]),
-    )
-    del model
+    records = lca.records_of(*inputs[:3])  # one per line of the extract, in order
+    flagged = set(lca.it_services_firms(records, inputs[3]))
     print("| fit | cells | n | median abs log error | within 0.10 | median band coverage |")
     print("| --- | --- | ---: | ---: | ---: | ---: |")
     with tempfile.TemporaryDirectory() as folder:
@@ -167,7 +158,11 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as folder:
             kept = [
                 header,
-                *(line for line, r in zip(lines, records) if r.company not in out_employers),
+                *(
+                    line
+                    for line, r in zip(lines, records, strict=True)
+                    if r.company not in out_employers
+                ),
             ]
             data = fitted_data(kept, inputs, Path(folder) / "fold")
             test = [r for r in records if r.company in out_employers]

@@ -43,8 +43,8 @@ import sys
 import tomllib
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from collections.abc import Callable
 from typing import Any
 
 from common import DOCUMENTS, FACTS, ROOT, limits, to_toml, write_or_check
@@ -110,7 +110,7 @@ def folded_title(title: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9 ]", " ", title.casefold()).split())
 
 
-def level_of_title(title: str, ladder: list[tuple[re.Pattern[str], str]] = ()) -> str:  # type: ignore[assignment]
+def level_of_title(title: str, ladder: Sequence[tuple[re.Pattern[str], str]] = ()) -> str:
     """'Senior Machine Learning Engineer' -> 'senior'; 'Software Engineer' -> 'unstated'.
     An employer's own ladder (data/ladders.toml) is read first."""
     plain = folded_title(title)
@@ -123,7 +123,10 @@ def level_of_title(title: str, ladder: list[tuple[re.Pattern[str], str]] = ()) -
     return "unstated"
 
 
-def read_ladders(text: str) -> dict[str, list[tuple[re.Pattern[str], str]]]:
+Ladders = dict[str, list[tuple[re.Pattern[str], str]]]  # company -> its title rules, in order
+
+
+def read_ladders(text: str) -> Ladders:
     """data/ladders.toml: each employer's title rules, in order."""
     return {
         entry["company"]: [(re.compile(r["pattern"]), r["level"]) for r in entry["rules"]]
@@ -178,8 +181,10 @@ def read_rows(text: str) -> list[dict[str, str]]:
 def read_records(
     text: str,
     company_key: Callable[[str], str | None] = lambda folded: None,
-    ladders: dict[str, list[tuple[re.Pattern[str], str]]] | None = None,
+    ladders: Ladders | None = None,
 ) -> list[Record]:
+    """The records of the occupation group; each employer's company (company_key, by its
+    folded name) and its title level, read by the company's own ladder first."""
     records = []
     ladders = ladders or {}
     for row in read_rows(text):
@@ -344,13 +349,25 @@ def it_services_reason(key: str, own: list[Record], named: dict[str, str]) -> st
 
 
 @dataclass
+class LadderCell:
+    """One level of the national ladder (or 'all' levels)."""
+
+    percentiles: list[float]  # P10, P25, P50, P75, P90
+    n: int
+    raw_median: float  # the median of the level's own records, before the fit moved it
+
+    @property
+    def median(self) -> float:
+        return self.percentiles[2]
+
+
+@dataclass
 class Model:
     """The base salary model read from the records: the national ladder, each state's pay
     against it, and the market each employer is compared with."""
 
     market: Market
-    ladder: dict[str, dict[str, float]]  # level ('all' too) -> percentiles and n
-    ladder_note: dict[str, str]
+    ladder: dict[str, LadderCell]  # by level, 'all' and 'unstated' too
     states: dict[str, tuple[float, float, int]]  # state -> (pay, ladder for the same, n)
     state_mix: dict[str, int]  # the ladder's records by state
 
@@ -361,9 +378,9 @@ def in_market(record: Record, flagged: set[str]) -> bool:
     return not record.floor and record.company not in flagged
 
 
-def backfit(records: list[Record]) -> tuple[dict[str, float], dict[str, float]]:
-    """log wage = employer + level + state, fitted by rounds of averages (backfitting):
-    the level effects net of who files and where, and each employer's effect."""
+def backfit(records: list[Record]) -> dict[str, float]:
+    """log wage = employer + level + state, fitted by rounds of averages (backfitting): the
+    level effects, net of who files at a level and where."""
     logs = [math.log(r.wage) for r in records]
     mean = sum(logs) / len(logs)
     effects: dict[str, dict[str, float]] = {"employer": {}, "level": {}, "state": {}}
@@ -385,7 +402,7 @@ def backfit(records: list[Record]) -> tuple[dict[str, float], dict[str, float]]:
                 sums[key] += logs[index] - mean - others
                 counts[key] += 1
             effects[name] = {key: sums[key] / counts[key] for key in sums}
-    return effects["level"], effects["employer"]
+    return effects["level"]
 
 
 def percentiles(values: list[float]) -> list[float]:
@@ -396,49 +413,39 @@ def percentiles(values: list[float]) -> list[float]:
 def fit_model(records: list[Record], flagged: set[str]) -> Model:
     market_records = [r for r in records if in_market(r, flagged)]
     titled = [r for r in market_records if r.titled]
-    levels, _ = backfit(titled)
+    levels = backfit(titled)
     mean_level = sum(levels[r.cell[1]] for r in titled) / len(titled)
     overall = percentiles([r.wage for r in titled])
-    ladder: dict[str, dict[str, float]] = {"all": {"p": overall, "n": len(titled)}}  # type: ignore[dict-item]
-    notes: dict[str, str] = {}
+    ladder = {"all": LadderCell(overall, len(titled), overall[2])}
     for level in (*LEVELS, "unstated"):
         at_level = [r.wage for r in titled if r.cell[1] == level]
         if len(at_level) < MIN_MARKET:
             continue
         raw = percentiles(at_level)
         median = overall[2] * math.exp(levels[level] - mean_level)
-        ladder[level] = {"p": [median * p / raw[2] for p in raw], "n": len(at_level)}  # type: ignore[dict-item]
-        notes[level] = f"{raw[2]:.0f}"
+        ladder[level] = LadderCell([median * p / raw[2] for p in raw], len(at_level), raw[2])
     states: dict[str, tuple[float, float, int]] = {}
     by_state: dict[str, list[Record]] = defaultdict(list)
     for record in titled:
         by_state[record.state].append(record)
     for state, own in by_state.items():
         if len(own) >= MIN_MARKET:
-            expected = [ladder[r.cell[1]]["p"][2] for r in own]  # type: ignore[index]
+            expected = [ladder[r.cell[1]].median for r in own]
             states[state] = (
                 geometric_mean([r.wage for r in own]),
                 geometric_mean(expected),
                 len(own),
             )
     mix = {state: len(own) for state, own in by_state.items()}
-    return Model(Market(market_records), ladder, notes, states, mix)
+    return Model(Market(market_records), ladder, states, mix)
 
 
-def derive(
-    text: str, companies_text: str, ladders_text: str = "", services_text: str = ""
-) -> tuple[list[dict[str, Any]], str, Model, set[str]]:
+def records_of(text: str, companies_text: str, ladders_text: str = "") -> list[Record]:
+    """The extract's records, each employer resolved to its company: a company users name,
+    else one of its own when it has MIN_RECORDS records (else None)."""
     known = companies_by_name(companies_text)
-    ladders = read_ladders(ladders_text) if ladders_text else {}
-    named = {
-        firm["company"]: firm["reason"]
-        for firm in (tomllib.loads(services_text)["firms"] if services_text else [])
-    }
-    header = text.splitlines()[0]
-    labels = {c["key"]: c["label"] for c in tomllib.loads(companies_text)["companies"]}
-    # Employers to companies: a known company, else one of its own when it has enough records.
-    rows = read_rows(text)
-    counts = Counter(folded_employer(row["EMPLOYER_NAME"]) for row in rows)
+    labels = {c["key"] for c in tomllib.loads(companies_text)["companies"]}
+    counts = Counter(folded_employer(row["EMPLOYER_NAME"]) for row in read_rows(text))
     company_key: dict[str, str | None] = {}
     for folded, count in counts.items():
         key = company_of(folded, known)
@@ -447,36 +454,57 @@ def derive(
             if key in labels:  # a company's key, though none of its names matched
                 raise ValueError(f"{folded!r} is not a name of company '{key}': add it there")
         company_key[folded] = key
-    records = read_records(text, company_key.get, ladders)
-    by_company: dict[str, list[Record]] = defaultdict(list)
-    for record in records:
-        if record.company is not None:
-            by_company[record.company].append(record)
-    reasons = {
+    ladders = read_ladders(ladders_text) if ladders_text else {}
+    return read_records(text, company_key.get, ladders)
+
+
+def it_services_firms(records: list[Record], services_text: str) -> dict[str, str]:
+    """Every IT-services or staffing firm among the records' companies, with why it is one."""
+    named = {
+        firm["company"]: firm["reason"]
+        for firm in (tomllib.loads(services_text)["firms"] if services_text else [])
+    }
+    return {
         key: reason
-        for key, own in by_company.items()
+        for key, own in by_company(records).items()
         if (reason := it_services_reason(key, own, named)) is not None
     }
-    model = fit_model(records, set(reasons))
+
+
+def by_company(records: list[Record]) -> dict[str, list[Record]]:
+    found: dict[str, list[Record]] = defaultdict(list)
+    for record in records:
+        if record.company is not None:
+            found[record.company].append(record)
+    return found
+
+
+def derive(
+    text: str, companies_text: str, ladders_text: str = "", services_text: str = ""
+) -> tuple[list[dict[str, Any]], str, Model, set[str]]:
+    """Employer facts, employers.toml, the base model and the IT-services firms' keys."""
+    header = text.splitlines()[0]
+    labels = {c["key"]: c["label"] for c in tomllib.loads(companies_text)["companies"]}
+    records = records_of(text, companies_text, ladders_text)
+    reasons = it_services_firms(records, services_text)
+    flagged = set(reasons)
+    model = fit_model(records, flagged)
     facts: list[dict[str, Any]] = []
     employers: list[dict[str, Any]] = []
-    for key in sorted(by_company):
-        own = by_company[key]
+    for key, own in sorted(by_company(records).items()):
         names = Counter(r.employer for r in own)
         label = labels.get(key) or label_of(names)
         if len(own) < MIN_RECORDS:
             continue
         employers.append({"key": key, "label": label, "filed_as": sorted(names)})
         flag = employer_flag(own, reasons.get(key))
-        facts += company_facts(key, label, own, None, model, set(reasons), header, flag)
+        facts += company_facts(key, label, own, None, model, flagged, header, flag)
         levels = Counter(r.cell[1] for r in own)
         for level in LEVELS:
             if levels[level] >= MIN_LEVEL_RECORDS:
                 at_level = [r for r in own if r.cell[1] == level]
-                facts += company_facts(
-                    key, label, at_level, level, model, set(reasons), header, flag
-                )
-    return facts, render_employers(employers, labels), model, set(reasons)
+                facts += company_facts(key, label, at_level, level, model, flagged, header, flag)
+    return facts, render_employers(employers, labels), model, flagged
 
 
 def employer_flag(own: list[Record], it_services: str | None) -> str | None:
@@ -612,10 +640,11 @@ def base_facts(model: Model, header: str, oews_text: str) -> list[dict[str, Any]
     against the ladder (the records' voice on place), and BLS's state and metro medians
     against the ladder's own place mix (BLS's voice), each counting in base estimates only."""
     facts: list[dict[str, Any]] = []
+    all_levels = round(model.ladder["all"].median)
     for level, cell in model.ladder.items():
         if level == "unstated":  # no level of the product: it lies in the all-levels cell
             continue
-        p10, p25, p50, p75, p90 = (round(v) for v in cell["p"])  # type: ignore[attr-defined]
+        p10, p25, p50, p75, p90 = (round(v) for v in cell.percentiles)
         everyone = level == "all"
         facts.append(
             {
@@ -625,7 +654,7 @@ def base_facts(model: Model, header: str, oews_text: str) -> list[dict[str, Any]
                 **({} if everyone else {"value": level}),
                 "figure": "percentiles",
                 "p10": p10, "p25": p25, "p50": p50, "p75": p75, "p90": p90,
-                "n": cell["n"],
+                "n": cell.n,
                 "basis": "base",
                 "year": 2024,
                 "pay": "base",
@@ -639,12 +668,12 @@ def base_facts(model: Model, header: str, oews_text: str) -> list[dict[str, Any]
                     "Percentiles (inclusive) of ANNUAL_WAGE over the records."
                     if everyone
                     else (
-                        f"The level's median is the all-levels median ({round(model.ladder['all']['p'][2])}) "  # type: ignore[index]
+                        f"The level's median is the all-levels median ({all_levels}) "
                         "times the level's effect in a fit of log ANNUAL_WAGE on employer, title "
                         "level and worksite state (so that who files at a level, and where, does "
                         "not move it), over the level's mean effect; its other percentiles keep "
-                        f"the spread of its own {cell['n']} records around their median "
-                        f"({model.ladder_note[level]})."
+                        f"the spread of its own {cell.n} records around their median "
+                        f"({cell.raw_median:.0f})."
                     )
                 ),
             }

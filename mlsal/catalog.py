@@ -149,18 +149,17 @@ class Catalog(Record):
     def facts_for(self, dimension: str, value: str | None = None) -> list[Fact]:
         """A value's facts and the statements that name it (value None: the dimension's
         facts that name no value, such as 'overall'), of those that count in the pay."""
-        if isinstance(self.facts, LazyFacts):
-            key = ("facts_for", dimension, value)
-            if key not in self.memo:
-                found = self.facts.facts_for(dimension, value)
-                self.memo[key] = found if self.pay is None else [f for f in found if self.counts(f)]
-            return self.memo[key]  # type: ignore[no-any-return]
-        found = self._index.get((dimension, value), [])
-        if self.pay is None:
-            return found
+        facts = self.facts
+        lazy = isinstance(facts, LazyFacts)
+        if not lazy and self.pay is None:
+            return self._index.get((dimension, value), [])
         key = ("facts_for", dimension, value)
         if key not in self.memo:
-            self.memo[key] = [f for f in found if self.counts(f)]
+            if isinstance(facts, LazyFacts):  # parsed from the cache as asked for
+                found = facts.facts_for(dimension, value)
+            else:
+                found = self._index.get((dimension, value), [])
+            self.memo[key] = found if self.pay is None else [f for f in found if self.counts(f)]
         return self.memo[key]  # type: ignore[no-any-return]
 
     def has_levels(self, dimension: str) -> bool:

@@ -213,16 +213,23 @@ def load(every_fact: bool = False) -> "Catalog":
     return data if every_fact else data.for_pay(pay_of(data, Settings.pay))
 
 
-PAY_HELP = (
-    "base: base salary, from the official records (the default); gross: aijobs.net's "
-    "self-reported gross pay, bonus and equity not separated. Never mixed."
-)
+PayOption = Annotated[
+    str,
+    typer.Option(
+        "--pay",
+        metavar="base|gross",
+        help=(
+            "base: base salary, from the official records (the default); gross: aijobs.net's "
+            "self-reported gross pay, bonus and equity not separated. Never mixed."
+        ),
+    ),
+]
 
 
 def pay_option() -> inspect.Parameter:
-    option = typer.Option("--pay", metavar="base|gross", help=PAY_HELP)
+    """--pay, beside the profile's options on every estimating command."""
     return inspect.Parameter(
-        "pay", inspect.Parameter.KEYWORD_ONLY, default="default", annotation=Annotated[str, option]
+        "pay", inspect.Parameter.KEYWORD_ONLY, default="default", annotation=PayOption
     )
 
 
@@ -517,7 +524,7 @@ def batch(
         ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first bad row.")] = False,
-    pay: Annotated[str, typer.Option("--pay", metavar="base|gross", help=PAY_HELP)] = "default",
+    pay: PayOption = "default",
 ) -> None:
     """Estimate one profile per row; columns (or keys) named as the estimate options.
 
@@ -553,7 +560,7 @@ def factors(
         typer.Argument(metavar="[DIMENSION]", help="A dimension: list its values and figures."),
     ] = None,
     output_format: FormatOption = OutputFormat.table,
-    pay: Annotated[str, typer.Option("--pay", metavar="base|gross", help=PAY_HELP)] = "default",
+    pay: PayOption = "default",
 ) -> None:
     """List the dimensions, or every value of one with its multiplier, aliases and sources.
 

@@ -52,13 +52,18 @@ def _level_year_ranges(catalog: Catalog) -> dict[str, tuple[float, float]]:
             low = float(fact.years_low) if fact.years_low is not None else 0.0
             high = float(fact.years_high) if fact.years_high is not None else math.inf
             ranges[fact.value] = (low, high)
+    beyond = _beyond(catalog)
+    if beyond is not None:  # the open last range ends where the next level's years begin
+        level, start = beyond
+        ranges = {
+            key: (low, start if high == math.inf and low < start else high)
+            for key, (low, high) in ranges.items()
+        }
+        ranges[level] = (start, math.inf)
     return ranges
 
 
 def level_for_years(catalog: Catalog, years: float) -> str:
-    beyond = _beyond(catalog)
-    if beyond is not None and years >= beyond[1]:
-        return beyond[0]
     for level, (low, high) in level_year_ranges(catalog).items():
         if low <= years < high:
             return level
@@ -84,25 +89,9 @@ def _years_ceiling(catalog: Catalog, level: str) -> list[str]:
 
 def _ceiling(catalog: Catalog, level: str) -> list[str]:
     ranges = level_year_ranges(catalog)
-    keys = [value.key for value in catalog.values["level"]]
-    beyond = _beyond(catalog)
-    if beyond is not None:
-        if level != beyond[0]:
-            return []
-        above = [catalog.label("level", key) for key in keys[keys.index(level) + 1 :]]
-        source = catalog.method.years_to_level.beyond_fact or ""
-        return [
-            f"from {beyond[1]:g} years of experience, years map to "
-            f"{catalog.label('level', level)} ({source.split('.')[0]}'s senior tier starts "
-            f"there, past {catalog.method.years_to_level.source}'s last range)"
-            + (
-                f"; no source gives the years of {' or '.join(above)}: ask for it by name"
-                if above
-                else ""
-            )
-        ]
     if ranges.get(level, (0.0, 0.0))[1] != math.inf:
         return []
+    keys = [value.key for value in catalog.values["level"]]
     above = [catalog.label("level", key) for key in keys[keys.index(level) + 1 :]]
     if not above:
         return []
