@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -32,12 +33,17 @@ def to_toml(facts: list[dict[str, Any]], script: str, inputs: str) -> str:
         lines.append("[[facts]]")
         for key, value in fact.items():
             if isinstance(value, dict):
-                inner = ", ".join(f"{k} = {json.dumps(v)}" for k, v in value.items())
+                inner = ", ".join(f"{toml_key(k)} = {json.dumps(v)}" for k, v in value.items())
                 lines.append(f"{key} = {{ {inner} }}")
             else:
                 lines.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
         lines.append("")
     return "\n".join(lines)
+
+
+def toml_key(key: str) -> str:
+    """A key as TOML takes it: bare where it may be, else quoted ('worksite states')."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
 
 
 def write_or_check(output: Path, render: Callable[[], str]) -> int:

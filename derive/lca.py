@@ -44,7 +44,7 @@ import tomllib
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from common import DOCUMENTS, FACTS, ROOT, limits, to_toml, write_or_check
@@ -370,6 +370,13 @@ class Model:
     ladder: dict[str, LadderCell]  # by level, 'all' and 'unstated' too
     states: dict[str, tuple[float, float, int]]  # state -> (pay, ladder for the same, n)
     state_mix: dict[str, int]  # the ladder's records by state
+    # company -> its records' worksite states, counted: where it pays (its own place mix)
+    employer_states: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def state_ratio(self, state: str) -> float:
+        """The records' voice on a state: its pay over the ladder's (1 with too few records)."""
+        pay, expected, _ = self.states.get(state, (1.0, 1.0, 0))
+        return pay / expected
 
 
 def in_market(record: Record, flagged: set[str]) -> bool:
@@ -497,6 +504,7 @@ def derive(
         if len(own) < MIN_RECORDS:
             continue
         employers.append({"key": key, "label": label, "filed_as": sorted(names)})
+        model.employer_states[key] = Counter(r.state for r in own)
         flag = employer_flag(own, reasons.get(key))
         facts += company_facts(key, label, own, None, model, flagged, header, flag)
         levels = Counter(r.cell[1] for r in own)
@@ -719,7 +727,45 @@ def base_facts(model: Model, header: str, oews_text: str) -> list[dict[str, Any]
                 ),
             }
         )
-    return facts + oews_against_ladder(model, oews_text)
+    return facts + employer_places(model, header) + oews_against_ladder(model, oews_text)
+
+
+def employer_places(model: Model, header: str) -> list[dict[str, Any]]:
+    """Each employer's own place mix: the records' state factor at each of its records'
+    worksite states, against the ladder. With no city or state asked for, an employer's
+    figure (measured against others in the same places) is priced where it pays."""
+    facts: list[dict[str, Any]] = []
+    all_levels = model.ladder["all"].median
+    for key, states in sorted(model.employer_states.items()):
+        count = sum(states.values())
+        log_mix = sum(n * math.log(model.state_ratio(state)) for state, n in states.items())
+        unmeasured = sum(n for state, n in states.items() if state not in model.states)
+        shown = ", ".join(f"{state} {n / count:.0%}" for state, n in states.most_common(4))
+        ident = f"lca.base.places.{key}"
+        facts.append(
+            {
+                "id": ident,
+                "source": SOURCE,
+                "dimension": "employer_places",
+                "value": key,
+                "figure": "average",
+                "amount": round(all_levels * math.exp(log_mix / count)),
+                "n": count,
+                "basis": "base",
+                "year": 2024,
+                "reference": "lca.base.all",
+                "pay": "base",
+                "filter": {"worksite states": shown + (", …" if len(states) > 4 else "")},
+                "quote": header,
+                "derivation": (
+                    f"The ladder's all-levels median times the geometric mean, over the employer's "
+                    f"{count} records, of the state factor of each record's worksite state "
+                    f"(lca.base.state.*; {unmeasured} records in states without one count as "
+                    "x1)."
+                ),
+            }
+        )
+    return facts
 
 
 def oews_against_ladder(model: Model, oews_text: str) -> list[dict[str, Any]]:

@@ -31,7 +31,7 @@ MAX_NAME_LENGTH = 100  # longer than any name of any value: refused without comp
 BAND_DIMENSIONS = frozenset({"overall", "level", "experience"})
 
 # Facts whose `value` names a value of another dimension's list.
-VALUE_LIST_OF = {"level_years": "level"}
+VALUE_LIST_OF = {"level_years": "level", "employer_places": "company"}
 
 
 @dataclass(init=False, eq=False, repr=False)
@@ -179,6 +179,7 @@ class Catalog(Record):
         return found if self.pay is None else [f for f in found if self.counts(f)]
 
     def value(self, dimension: str, key: str) -> DimensionValue:
+        dimension = VALUE_LIST_OF.get(dimension, dimension)
         if isinstance(self.values, LazyValues):
             return self.values.one(dimension, key)
         by_key = self.memo.get(("by_key", dimension))

@@ -815,10 +815,12 @@ def _employer_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
 
 def _place_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
     """(whether the employer's figure holds the place, (city, state, country, a US city the
-    data do not know, given with its state))."""
-    holds_place, (city, state, country, unmatched) = key
+    data do not know, given with its state), the employer priced where it pays or None)."""
+    holds_place, (city, state, country, unmatched), employer = key
     place = Profile(city=city, state=state, country=country, unmatched_city=unmatched)
     factors = location_factors(catalog, place, holds_place)
+    if employer is not None and country in (None, catalog.method.reference.country):
+        factors.append(_own_places(catalog, employer))
     noticed = []
     if unmatched is not None and state is not None:
         noticed.append(
@@ -827,6 +829,23 @@ def _place_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
         )
     last = _unlocated(catalog, country, factors)
     return Share(catalog, [(PLACE, factors)], noticed=noticed, last=last)
+
+
+def _own_places(catalog: Catalog, company: str) -> Factor:
+    """With no city or state, an employer measured against others in the same places is
+    priced where its records work (the base model's employer_places)."""
+    factor = make_factor(catalog, "employer_places", company)
+    if not factor.applied:
+        return factor
+    return replace(factor, reason="no city or state given: priced where its records work")
+
+
+def own_places_key(place: Any, company: Any) -> str | None:
+    """The employer a profile with no city or state is priced where it pays for (else None).
+    A bad row's cells (batch marks them) are no tuples: they name none."""
+    if type(company) is not tuple or type(place) is not tuple:
+        return None
+    return company[0] if place[0] is None and place[1] is None else None
 
 
 def _credentials_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
@@ -908,7 +927,10 @@ def shares_of_rows(
         zip(column("level"), column("years"), column("as_of"), column("currency"), strict=True),
     )
     employer = shares("employer", zip(column("company"), map(_LEVEL, band), strict=True))
-    place = shares("place", zip(map(_HOLDS_PLACE, employer), column("place"), strict=True))
+    own_places = map(own_places_key, column("place"), column("company"))
+    place = shares(
+        "place", zip(map(_HOLDS_PLACE, employer), column("place"), own_places, strict=True)
+    )
     has_company = map(bool, column("company"))
     work = zip(column("role"), column("industry"), column("company_size"), has_company, strict=True)
     credentials = zip(

@@ -147,7 +147,9 @@ def confidence(catalog: Catalog, estimate: Estimate) -> tuple[str, list[str]]:
             level = at
         reasons.append(why)
 
-    if sources == 1:
+    if sources == 1 and records:  # many records, but no second source to check them by
+        cap("medium", "the baseline rests on a single source of records")
+    elif sources == 1:
         cap("low", "the baseline rests on a single source")
     for factor in estimate.factors:
         name = f"{factor.dimension.replace('_', ' ')} '{factor.label}'"

@@ -35,6 +35,7 @@ Dimension = Literal[
     "price_index",  # consumer prices by year, to bring figures to one year (CPI-U)
     "price_parity",  # price level of a metro area, US = 100, for purchasing power (BEA RPP)
     "currency",  # units of a currency per US dollar, to show amounts in that currency
+    "employer_places",  # an employer's own place mix: its records' worksite states (base model)
 ]
 
 FigureKind = Literal[

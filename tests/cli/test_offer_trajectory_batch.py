@@ -74,15 +74,22 @@ def test_offer_at_the_median_is_fair_and_at_low_is_below_market(run: Run) -> Non
 
 
 def test_offer_confidence_is_capped_on_thin_data(run: Run, catalog: Catalog) -> None:
-    backed = run.json("offer", "200k", "--level", "senior")
+    backed = run.json("offer", "200k", "--level", "senior", "--pay", "gross")
     assert backed["confidence"] == "high"
-    few = run.json("offer", "200k", "--level", "staff")  # the executive records are few
+    # Base salary at senior: thousands of LCA records, but no second source to check them.
+    records_alone = run.json("offer", "200k", "--level", "senior")
+    assert records_alone["confidence"] == "medium"
+    assert "the baseline rests on a single source of records" in records_alone[
+        "confidence_reasons"
+    ]
+    # Gross pay at staff rests on the few executive records of aijobs.net.
+    few = run.json("offer", "200k", "--level", "staff", "--pay", "gross")
     assert few["confidence"] == "medium"
-    ignored = run.json("offer", "200k", "--level", "senior", "--skill", "nlp")
+    ignored = run.json("offer", "200k", "--level", "senior", "--skill", "nlp", "--pay", "gross")
     assert ignored["confidence"] == "medium"
-    # Staff on the one article alone (with the price index): low, and the reason is said.
+    # Principal on the one article alone (with the price index): low, and the reason is said.
     articles = replace(catalog, facts=[f for f in catalog.facts if f.source[0] in "sc"])
-    profile = resolve_profile(Profile(level="staff"), articles)
+    profile = resolve_profile(Profile(level="principal"), articles)
     thin = assess(articles, estimate(articles, profile), 200_000)
     assert thin.confidence == "low"
     assert any("single source" in r for r in thin.confidence_reasons)
@@ -106,8 +113,11 @@ def test_trajectory_numbers_and_levels(run: Run) -> None:
     assert [p["years"] for p in points] == list(range(13))
     medians = [p["median"] for p in points]
     assert medians == sorted(medians)
-    assert [b["level"] for b in data["level_boundaries"]] == ["entry", "mid", "senior"]
+    levels = [b["level"] for b in data["level_boundaries"]]
+    assert levels == ["entry", "mid", "senior", "staff"]  # years keep counting past senior
     assert data["level_boundaries"][1]["from_years"] == 2
+    assert data["level_boundaries"][3]["from_years"] == 10  # s001's "more than ten years"
+    assert medians[12] > medians[6]
     single = run.json("estimate", "--years", "7", "--city", "SF")
     assert points[7]["median"] == single["median"]
 

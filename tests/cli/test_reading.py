@@ -109,7 +109,9 @@ def test_a_profile_without_level_says_all_levels() -> None:
         (["--skill", "nlp"], "Natural language processing"),
         (["--skill", "pytorch"], "pytorch"),
         (["--company", "deepmind"], "deepmind"),
-        (["--company", "infosys", "--city", "SF"], "San Francisco"),
+        # Gross pay: McKinsey's figure is its all-titles filings' average against the nation,
+        # which already holds where it pays.
+        (["--company", "mckinsey", "--city", "SF", "--pay", "gross"], "San Francisco"),
         (["--cert", "aws"], "AWS"),
     ],
     ids=lambda a: " ".join(a) if isinstance(a, list) else a,
@@ -118,8 +120,9 @@ def test_an_input_changes_the_answer_or_the_page_says_why_not(
     run: Run, added: list[str], named: str
 ) -> None:
     base = ["estimate", "--level", "senior"]
-    if "--city" in added:
-        base += added[added.index("--city") : added.index("--city") + 2]
+    for shared in ("--city", "--pay"):  # the profile it is added to has them too
+        if shared in added:
+            base += added[added.index(shared) : added.index(shared) + 2]
     before = run.json(*base)
     after = run.json("estimate", "--level", "senior", *added)
     shown = page("estimate", "--level", "senior", *added)
@@ -136,15 +139,25 @@ def test_trajectory_names_the_inputs_it_leaves_out() -> None:
 
 def test_offers_are_compared_like_with_like(run: Run) -> None:
     profile = ["--years", "4", "--city", "NYC"]
-    base_only = run("offer", "--base", "185k", *profile)
+    # Base salary (the default): the offer's base against the base band; bonus and equity
+    # are shown, not judged.
+    parts = run.json("offer", "--base", "185k", "--bonus", "20k", "--equity", "50k", *profile)
+    alone = run.json("offer", "185k", *profile)
+    assert parts["offer"] == alone["offer"] == 185_000 and parts["counted"] == "base"
+    assert parts["left_out"] == [
+        "bonus ($20,000): the market figures hold none",
+        "equity ($50,000): the market figures hold none",
+    ]
+    assert parts["percentile"] == alone["percentile"]
+    # Gross pay holds the bonus: a base alone is refused, base + bonus is compared.
+    gross = [*profile, "--pay", "gross"]
+    base_only = run("offer", "--base", "185k", *gross)
     assert base_only.exit_code == 2 and base_only.stdout == ""
     assert "give the offer's bonus too (0 if there is none)" in base_only.stderr
-    parts = json.loads(
-        run(
-            "offer", "--base", "185k", "--bonus", "20k", "--equity", "50k", *profile, "-f", "json"
-        ).stdout
+    parts = run.json(
+        "offer", "--base", "185k", "--bonus", "20k", "--equity", "50k", *gross
     )
-    whole = run.json("offer", "205k", *profile)
+    whole = run.json("offer", "205k", *gross)
     assert parts["offer"] == whole["offer"] == 205_000
     assert parts["counted"] == "base + bonus" and whole["counted"] == "the offer as given"
     assert parts["left_out"] == ["equity ($50,000): the market figures hold none"]
