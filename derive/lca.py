@@ -546,8 +546,8 @@ def company_facts(
 ) -> list[dict[str, Any]]:
     markets, national, others = model.market.for_employer(own, lambda r: in_market(r, flagged))
     pairs = [(r, m) for r, m in zip(own, markets, strict=True) if not math.isnan(m) and m > 0]
-    if not pairs:
-        return []
+    if len(pairs) < (MIN_RECORDS if level is None else MIN_LEVEL_RECORDS):
+        return []  # too few records with a market to compare them with
     kept = [r for r, _ in pairs]
     ident = f"lca.{key}" + (f".{level}" if level else "")
     groups = Counter(r.cell[0] for r in kept)

@@ -37,16 +37,16 @@ __all__ = [
 _catalogs: dict[tuple[Path, ...], Catalog] = {}
 
 
-def catalog(data_dirs: Iterable[str | Path] = (), pay: str | None = None) -> Catalog:
-    """The shipped data plus any directories of your own, loaded and checked once; with
-    `pay` ('base' or 'gross'), read for that pay (see Catalog.for_pay)."""
+def catalog(data_dirs: Iterable[str | Path] = (), pay: str = "default") -> Catalog:
+    """The shipped data plus any directories of your own, loaded and checked once, read for
+    one pay: 'base', 'gross' or the method's 'default' (see Catalog.for_pay)."""
     from mlsal.loader import load_catalog
 
     key = tuple(Path(d) for d in data_dirs)
     if key not in _catalogs:
         _catalogs[key] = load_catalog(key)
     found = _catalogs[key]
-    return found if pay is None else found.for_pay(pay_of(found, pay))
+    return found.for_pay(pay_of(found, pay))
 
 
 PAYS = ("base", "gross")

@@ -43,8 +43,8 @@ class Catalog(Record):
     values: Mapping[str, list[DimensionValue]]  # a dict, or from the cache LazyValues
     method: Method
     excluded: list[Excluded] = field(default_factory=list)
-    # Which pay the facts are read for (method.toml [pay]): 'base' or 'gross'; None reads
-    # every fact (listings, checks). See for_pay.
+    # Which pay the facts are read for (method.toml [pay]): 'base' or 'gross'; None: the
+    # method's default. See for_pay.
     pay: str | None = None
     # Results the engine computed from this catalog, so that batch runs compute each band and
     # factor once. Not copied by dataclasses.replace (init=False), never compared.
@@ -116,7 +116,7 @@ class Catalog(Record):
     def for_pay(self, pay: str) -> Catalog:
         """The same data read for one pay: its facts are those that count in it (counts), and
         what the engine works out is remembered apart. Made once per pay."""
-        if self.pay == pay:
+        if self.pay_read == pay:
             return self
         views: dict[str, Catalog] = self.memo.setdefault("pay views", {})
         view = views.get(pay)
@@ -128,17 +128,20 @@ class Catalog(Record):
             views[pay] = view
         return view
 
+    @property
+    def pay_read(self) -> str:
+        """The pay this catalog's facts are read for."""
+        return self.pay or self.method.pay.default
+
     def counts(self, fact: Fact) -> bool:
         """Whether a fact counts in this catalog's pay (method.toml [pay]): the base model
         alone speaks for place and employer in base; a band's dollar figures count in the pay
         their basis states; ratios to a source's own reference count in both."""
-        pay = self.pay
-        if pay is None:
-            return True
+        pay = self.pay_read
         settings = self.method.pay
         if fact.dimension in settings.own_model:
             if pay == "base":
-                return fact.pay == "base"
+                return fact.pay == "base" or self._measured_abroad(fact)
             return fact.pay != "base" or fact.dimension in settings.shared_with_gross
         if fact.pay is not None:
             return fact.pay == pay
@@ -146,20 +149,26 @@ class Catalog(Record):
             return (fact.basis == "base") == (pay == "base")
         return True
 
+    def _measured_abroad(self, fact: Fact) -> bool:
+        """A figure measured against a country other than the reference one (s004's London
+        against the UK): the base model, a US model, says nothing in its place."""
+        if fact.reference is None:
+            return False
+        reference = self.facts_by_id.get(fact.reference)
+        home = self.method.reference.country
+        return reference is not None and reference.dimension == "country" and reference.value != home
+
     def facts_for(self, dimension: str, value: str | None = None) -> list[Fact]:
         """A value's facts and the statements that name it (value None: the dimension's
         facts that name no value, such as 'overall'), of those that count in the pay."""
-        facts = self.facts
-        lazy = isinstance(facts, LazyFacts)
-        if not lazy and self.pay is None:
-            return self._index.get((dimension, value), [])
         key = ("facts_for", dimension, value)
         if key not in self.memo:
+            facts = self.facts
             if isinstance(facts, LazyFacts):  # parsed from the cache as asked for
                 found = facts.facts_for(dimension, value)
             else:
                 found = self._index.get((dimension, value), [])
-            self.memo[key] = found if self.pay is None else [f for f in found if self.counts(f)]
+            self.memo[key] = [f for f in found if self.counts(f)]
         return self.memo[key]  # type: ignore[no-any-return]
 
     def has_levels(self, dimension: str) -> bool:
@@ -176,7 +185,7 @@ class Catalog(Record):
             found = self.facts.of_dimension(dimension)
         else:
             found = [f for f in self.facts if f.dimension == dimension]
-        return found if self.pay is None else [f for f in found if self.counts(f)]
+        return [f for f in found if self.counts(f)]
 
     def value(self, dimension: str, key: str) -> DimensionValue:
         dimension = VALUE_LIST_OF.get(dimension, dimension)

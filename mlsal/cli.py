@@ -146,7 +146,7 @@ def version_callback(value: bool) -> None:
         return
     typer.echo(f"mlsal {__version__}")
     try:
-        catalog = load(every_fact=True)
+        catalog = load()
     except MlsalError as error:
         typer.echo(f"data: cannot be read ({one_line(str(error))})")
         raise typer.Exit() from None
@@ -205,12 +205,11 @@ def show(output_format: OutputFormat, compute: Callable[[], View]) -> None:
     emit(output_format, view)
 
 
-def load(every_fact: bool = False) -> "Catalog":
-    """The data, read for the pay asked for (--pay); every_fact: for listing the sources."""
-    from mlsal.api import catalog, pay_of
+def load() -> "Catalog":
+    """The data, read for the pay asked for (--pay)."""
+    from mlsal.api import catalog
 
-    data = catalog(Settings.data_dirs)
-    return data if every_fact else data.for_pay(pay_of(data, Settings.pay))
+    return catalog(Settings.data_dirs, Settings.pay)
 
 
 PayOption = Annotated[
@@ -600,8 +599,8 @@ def sources(
         from mlsal.render import views
 
         if source_id is None:
-            return views.sources_view(listing.sources_data(load(every_fact=True)))
-        return views.source_view(listing.source_data(load(every_fact=True), source_id))
+            return views.sources_view(listing.sources_data(load()))
+        return views.source_view(listing.source_data(load(), source_id))
 
     show(output_format, compute)
 

@@ -76,7 +76,9 @@ def _beyond(catalog: Catalog) -> tuple[str, float] | None:
     settings = catalog.method.years_to_level
     if settings.beyond_fact is None or settings.beyond_level is None:
         return None
-    fact = catalog.facts_by_id.get(settings.beyond_fact)
+    # Among the year ranges, not by id: a cached catalog finds an id no fact refers to only by
+    # reading every fact.
+    fact = next((f for f in catalog.facts_of("level_years") if f.id == settings.beyond_fact), None)
     if fact is None or fact.years_low is None:
         return None
     return settings.beyond_level, float(fact.years_low)
@@ -1207,10 +1209,8 @@ def _band_basis(catalog: Catalog, band: Band) -> tuple[str, float, dict[str, str
         basis = bases.pop() if len(bases) == 1 else "unspecified"
         by_source[view.source] = basis
         weight_of[basis] += view.weight
-    total = sum(weight_of.values())
-    # The pay the catalog is read for is what the figure is; else the basis that weighs most.
-    dominant = catalog.pay or max(sorted(weight_of), key=lambda b: weight_of[b])
-    return dominant, weight_of[dominant] / total, by_source
+    pay = catalog.pay_read  # what the figure is; basis_share: how much of it says so
+    return pay, weight_of[pay] / sum(weight_of.values()), by_source
 
 
 def currency_conversion(catalog: Catalog, currency: str | None, as_of: int) -> Conversion | None:

@@ -35,7 +35,14 @@ for variable in (
 
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
+    """The shipped data, read for the default pay (base salary)."""
     return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def gross(catalog: Catalog) -> Catalog:
+    """The shipped data, read for gross pay (aijobs.net and the articles)."""
+    return catalog.for_pay("gross")
 
 
 @pytest.fixture(scope="session")

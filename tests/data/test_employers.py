@@ -104,11 +104,20 @@ def test_median_without_is_the_median_of_what_remains(
 def test_the_reference_is_others_pay_for_the_same_work_in_the_same_states(
     catalog: Catalog,
 ) -> None:
-    """Stripe's reference redone by brute force from the shipped records."""
+    """Stripe's reference redone by brute force from the shipped records: other employers'
+    records of the same occupation and title level in the same state, IT-services and
+    staffing firms and wages at the prevailing wage left out."""
     module = lca()
-    records = module.read_records(module.EXTRACT.read_text(encoding="utf-8"))
-    stripe = [r for r in records if r.folded == "stripe"]
-    others = [r for r in records if r.folded != "stripe"]
+    text = module.EXTRACT.read_text(encoding="utf-8")
+    records = module.records_of(
+        text,
+        module.COMPANIES.read_text(encoding="utf-8"),
+        module.LADDERS.read_text(encoding="utf-8"),
+    )
+    flagged = set(module.it_services_firms(records, module.IT_SERVICES.read_text("utf-8")))
+    stripe = [r for r in records if r.company == "stripe"]
+    others = [r for r in records if r.company != "stripe" and not r.floor]
+    others = [r for r in others if r.company not in flagged]
     by_state: dict[tuple[object, str], list[float]] = defaultdict(list)
     nation: dict[object, list[float]] = defaultdict(list)
     for record in others:
@@ -128,18 +137,20 @@ def test_the_reference_is_others_pay_for_the_same_work_in_the_same_states(
     assert figure.amount == round(wages)
 
 
-def test_compare_big_employers_cites_the_lca_records(run: Run) -> None:
-    data = run.json(
-        "compare", "microsoft", "nvidia", "google", "meta", "amazon", "--level", "senior"
-    )
+@pytest.mark.parametrize("pay", ["base", "gross"])
+def test_compare_big_employers_cites_the_lca_records(run: Run, pay: str) -> None:
+    employers = ["microsoft", "nvidia", "google", "meta", "amazon"]
+    data = run.json("compare", *employers, "--level", "senior", "--pay", pay)
     for row in data["rows"]:
         assert any(s["id"] == "lca-2024" for s in row["sources"]), row["label"]
         company = next(f for f in row["factors"] if f["dimension"] == "company")
         lca_evidence = next(e for e in company["evidence"] if e["source"] == "lca-2024")
         assert lca_evidence["records"] >= 20
-        # The top-200 sponsors' all-titles averages weigh as one article now.
-        filings = next(e for e in company["evidence"] if e["source"] == "h1b-2025")
-        assert filings["weight"] == 1.0 < lca_evidence["weight"]
+        filings = [e for e in company["evidence"] if e["source"] == "h1b-2025"]
+        if pay == "base":  # measured against the nation, not the market: gross only
+            assert filings == []
+        else:  # the top-200 sponsors' all-titles averages weigh as one article
+            assert filings[0]["weight"] == 1.0 < lca_evidence["weight"]
 
 
 def test_factors_company_lists_employers_with_their_records_and_reference(run: Run) -> None:
@@ -148,7 +159,7 @@ def test_factors_company_lists_employers_with_their_records_and_reference(run: R
     assert len(with_records) >= 250
     for company in with_records:
         assert company["records"] >= 10
-        assert "same occupation group and title level" in company["references"]["lca-2024"]
+        assert "same occupation and title level" in company["references"]["lca-2024"]
     by_key = {c["key"]: c for c in companies}
     assert "lca-2024" in by_key["databricks"]["sources"]
     for thin in ("openai", "anthropic", "jane-street"):  # named, but too few records
@@ -188,6 +199,7 @@ def test_a_company_level_comes_from_its_own_records_or_the_national_ladder(
 def test_company_and_cities_side_by_side_differ_or_say_why(run: Run) -> None:
     rows = run.json("compare", "sf", "nyc", "london", "--company", "google", "--years", "5")["rows"]
     assert len({row["median"] for row in rows}) == 3
-    national = run("compare", "sf", "nyc", "--company", "infosys", "--years", "5")
+    # Gross pay: McKinsey's all-titles average is measured against the nation.
+    national = run("compare", "sf", "nyc", "--company", "mckinsey", "--years", "5", "--pay", "gross")
     assert national.exit_code == 0
     assert "measured against the nation" in national.stdout  # in the table, not stderr alone

@@ -58,17 +58,23 @@ def test_the_cities_people_ask_first_get_a_city_factor(catalog: Catalog, city: s
     assert not any("no sourced figure" in w for w in result.warnings)
 
 
-def test_a_metro_factor_is_its_medians_over_the_national_ones(catalog: Catalog) -> None:
-    """Seattle redone from the BLS rows themselves, read here independently of the engine."""
-    rows = list(csv.DictReader(EXTRACT.open(encoding="utf-8")))
-
-    def median(area: str, soc: str) -> int:
+def oews_median(area: str, soc: str) -> int:
+    """A BLS row's annual median, read here independently of the engine."""
+    with EXTRACT.open(encoding="utf-8") as handle:
         return next(
-            int(r["a_median"]) for r in rows if r["area_code"] == area and r["soc_code"] == soc
+            int(r["a_median"])
+            for r in csv.DictReader(handle)
+            if r["area_code"] == area and r["soc_code"] == soc
         )
 
-    ratios = [median("0042660", soc) / median("0000000", soc) for soc in ("15-1252", "15-2051")]
+
+def test_a_metro_factor_is_its_medians_over_the_national_ones(gross: Catalog) -> None:
+    """Gross pay: Seattle redone from the BLS rows themselves."""
+    ratios = [
+        oews_median("0042660", soc) / oews_median("0000000", soc) for soc in ("15-1252", "15-2051")
+    ]
     official = math.sqrt(ratios[0] * ratios[1])  # one voice: the geometric mean of the two
+    catalog = gross
     factor = make_factor(catalog, "city", "seattle")
     assert [v.source for v in factor.views] == ["bls-oews-2025"]
     assert factor.views[0].value == pytest.approx(official)
@@ -79,8 +85,22 @@ def test_a_metro_factor_is_its_medians_over_the_national_ones(catalog: Catalog) 
     assert 1.2 < official < 1.35  # BLS: Seattle pays software developers about a quarter more
 
 
+def test_a_base_metro_factor_is_its_median_over_its_states(catalog: Catalog) -> None:
+    """Base salary: Seattle against Washington (BLS Software Developers), and Washington's
+    own factor applies beside it: each multiplies onto the figure it is measured against."""
+    official = oews_median("0042660", "15-1252") / oews_median("5300000", "15-1252")
+    factor = make_factor(catalog, "city", "seattle")
+    assert [v.source for v in factor.views] == ["bls-oews-2025"]
+    assert factor.views[0].value == pytest.approx(official, rel=1e-4)
+    result = run(catalog, city="Seattle", years=5)
+    state = factor_of(result, "state")
+    assert state.status == "applied" and "measured against its state" in state.reason  # type: ignore[attr-defined]
+    washington = run(catalog, state="WA", years=5)
+    assert result.median == pytest.approx(washington.median * factor.multiplier, rel=1e-3)  # type: ignore[operator]
+
+
 def test_san_francisco_combines_bls_with_the_article_and_shows_both(run: Run) -> None:
-    data = run.json("estimate", "--city", "SF", "--years", "5")
+    data = run.json("estimate", "--city", "SF", "--years", "5", "--pay", "gross")
     city = next(f for f in data["factors"] if f["dimension"] == "city")
     assert city["sources"] == ["bls-oews-2025", "s004"]
     by_source = {e["source"]: e for e in city["evidence"]}
@@ -121,12 +141,15 @@ def test_a_name_several_metros_share_must_say_its_state(run: Run, catalog: Catal
     assert "Springfield" in result.stderr and result.stdout == ""
 
 
-def test_state_option_applies_the_state_factor(run: Run, catalog: Catalog) -> None:
-    data = run.json("estimate", "--state", "WA", "--years", "5")
+@pytest.mark.parametrize(
+    ("pay", "sources"), [("base", ["bls-oews-2025", "lca-2024"]), ("gross", ["bls-oews-2025"])]
+)
+def test_state_option_applies_the_state_factor(run: Run, pay: str, sources: list[str]) -> None:
+    data = run.json("estimate", "--state", "WA", "--years", "5", "--pay", pay)
     state = next(f for f in data["factors"] if f["dimension"] == "state")
-    assert state["status"] == "applied" and state["sources"] == ["bls-oews-2025"]
+    assert state["status"] == "applied" and state["sources"] == sources
     assert data["inputs"]["state"] == "WA" and data["inputs"]["country"] == "US"
-    plain = run.json("estimate", "--years", "5")
+    plain = run.json("estimate", "--years", "5", "--pay", pay)
     assert data["median"] > plain["median"]
     assert run.json("estimate", "--state", "washington")["inputs"]["state"] == "WA"
 
@@ -147,11 +170,13 @@ def test_a_city_the_data_does_not_know_falls_back_to_its_state(run: Run) -> None
     assert "Lake Oswego" in table.stdout  # the table itself says why, not stderr alone
 
 
-def test_a_known_city_with_its_state_is_that_city(catalog: Catalog) -> None:
+def test_a_known_city_with_its_state_is_that_city(catalog: Catalog, gross: Catalog) -> None:
     result = run(catalog, city="Kirkland, WA", years=5)
     assert result.profile.city == "seattle" and result.profile.state == "WA"
     state = factor_of(result, "state")
-    assert state.status == "reference"  # type: ignore[attr-defined]
+    assert state.status == "applied"  # type: ignore[attr-defined]  # the city's is against it
+    state = factor_of(run(gross, city="Kirkland, WA", years=5), "state")
+    assert state.status == "reference"  # type: ignore[attr-defined]  # in the city's factor
 
 
 @pytest.mark.parametrize(
@@ -181,8 +206,9 @@ def test_london_uses_the_uk_factor(catalog: Catalog) -> None:
 
 
 def test_a_city_abroad_measured_only_against_the_us_takes_its_countrys_factor(
-    catalog: Catalog,
+    gross: Catalog,
 ) -> None:
+    catalog = gross  # base pay leaves out figures measured against the US: no reason to give
     bangalore = run(catalog, city="Bangalore", years=5)
     india = run(catalog, country="India", years=5)
     assert bangalore.median == india.median

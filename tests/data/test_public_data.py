@@ -64,18 +64,21 @@ def test_official_wages_are_shown_as_labelled_proxies(run: Run) -> None:
 
 
 def test_compare_employers_from_h1b_filings(run: Run) -> None:
-    data = run.json("compare", "microsoft", "ibm", "nvidia", "salesforce")
+    # The top-200 sponsors' all-titles averages are measured against the nation: gross only.
+    data = run.json("compare", "microsoft", "ibm", "nvidia", "salesforce", "--pay", "gross")
     assert [r["label"] for r in data["rows"]] == ["Microsoft", "IBM", "Nvidia", "Salesforce"]
     for row in data["rows"]:
         assert row["status"] == "estimated" and row["median"] is not None
         assert any(s["id"] == "h1b-2025" for s in row["sources"])
         assert any("every job title" in c for c in row["caveats"])
-    table = run("compare", "microsoft", "ibm", "nvidia", "salesforce")
+    table = run("compare", "microsoft", "ibm", "nvidia", "salesforce", "--pay", "gross")
     assert "every job title the employer filed for" in table.stdout
+    base = run.json("compare", "microsoft", "ibm", "nvidia", "salesforce")
+    assert all(s["id"] != "h1b-2025" for row in base["rows"] for s in row["sources"])
 
 
 def test_company_figures_of_articles_and_filings_are_both_shown(run: Run) -> None:
-    data = run.json("estimate", "--company", "amazon")
+    data = run.json("estimate", "--company", "amazon", "--pay", "gross")
     company = next(f for f in data["factors"] if f["dimension"] == "company")
     assert set(company["sources"]) == {"h1b-2025", "lca-2024", "s001", "s003"}
     filings = next(e for e in company["evidence"] if e["source"] == "h1b-2025")
@@ -104,14 +107,14 @@ def test_company_misspelling_suggests(run: Run) -> None:
     assert result.exit_code == 2 and "did you mean 'Nvidia'?" in result.stderr
 
 
-def test_factors_company_lists_the_employers(run: Run, catalog: Catalog) -> None:
-    companies = run.json("factors", "company")
+def test_factors_company_lists_the_employers(run: Run, gross: Catalog) -> None:
+    companies = run.json("factors", "company", "--pay", "gross")
     assert len(companies) >= 250
     cognizant = next(c for c in companies if c["key"] == "cognizant-technology-solutions")
     assert cognizant["flags"]
-    facts = catalog.facts_for("company", cognizant["key"])
+    facts = gross.facts_for("company", cognizant["key"])
     filings = sum(f.n or 0 for f in facts if f.source == "h1b-2025")
-    lca = catalog.facts_by_id["lca.cognizant-technology-solutions"]  # all its levels together
+    lca = gross.facts_by_id["lca.cognizant-technology-solutions"]  # all its levels together
     assert cognizant["records"] == filings + (lca.n or 0)
     assert (
         "lca-2024" in cognizant["references"] and "h1b.all" in cognizant["references"]["h1b-2025"]
@@ -125,4 +128,6 @@ def test_outsourcing_firm_is_flagged_not_hidden(run: Run) -> None:
 
     data = json.loads(result.stdout)
     assert data["median"] > 0
-    assert any("below the median wage of US software developers" in f for f in data["flags"])
+    assert any("an IT-services or staffing firm" in f for f in data["flags"])
+    gross = run.json("estimate", "--company", "cognizant", "--pay", "gross")
+    assert any("below the median wage of US software developers" in f for f in gross["flags"])
