@@ -123,7 +123,7 @@ class Catalog(Record):
         if view is None:
             view = copy.copy(self)
             view.__dict__.pop("_index", None)  # cached properties are the view's own
-            view.memo = {}
+            view.memo = {"read from": self}  # keeps alive what its pieces are read through
             view.pay = pay
             views[pay] = view
         return view
@@ -139,7 +139,7 @@ class Catalog(Record):
         their basis states; ratios to a source's own reference count in both."""
         pay = self.pay_read
         settings = self.method.pay
-        if fact.dimension in settings.own_model:
+        if fact.dimension in settings.own_model and fact.figure != "statement":  # words: both
             if pay == "base":
                 return fact.pay == "base" or self._measured_abroad(fact)
             return fact.pay != "base" or fact.dimension in settings.shared_with_gross
@@ -158,16 +158,18 @@ class Catalog(Record):
         home = self.method.reference.country
         return reference is not None and reference.dimension == "country" and reference.value != home
 
+    def facts_of_every_pay(self, dimension: str, value: str | None) -> list[Fact]:
+        """A value's facts, whichever pay they count in (to say why one has no figure)."""
+        if isinstance(self.facts, LazyFacts):
+            return self.facts.facts_for(dimension, value)
+        return self._index.get((dimension, value), [])
+
     def facts_for(self, dimension: str, value: str | None = None) -> list[Fact]:
         """A value's facts and the statements that name it (value None: the dimension's
         facts that name no value, such as 'overall'), of those that count in the pay."""
         key = ("facts_for", dimension, value)
         if key not in self.memo:
-            facts = self.facts
-            if isinstance(facts, LazyFacts):  # parsed from the cache as asked for
-                found = facts.facts_for(dimension, value)
-            else:
-                found = self._index.get((dimension, value), [])
+            found = self.facts_of_every_pay(dimension, value)
             self.memo[key] = [f for f in found if self.counts(f)]
         return self.memo[key]  # type: ignore[no-any-return]
 

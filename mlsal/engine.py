@@ -558,7 +558,7 @@ def _make_factor(catalog: Catalog, dimension: str, value: str, level: str | None
             return Factor(dimension, value, label, "reference", 1.0, 0.0, (), why)
         why = _no_figure(dimension)
         if dimension == "city" and any(
-            f.reference is not None for f in catalog.facts_for("city", value)
+            f.reference is not None for f in catalog.facts_of_every_pay("city", value)
         ):  # it has figures, but measured against another country's (the US)
             country = catalog.label("country", catalog.value("city", value).country or "")
             why = f"its sources measure it against US pay only, not against {possessive(country)}"

@@ -524,7 +524,8 @@ def test_an_index_of_nan_is_refused(run: Run, tmp_path: Path) -> None:
 
 def test_a_figure_dated_outside_the_price_index_says_so(run: Run, tmp_path: Path) -> None:
     root = user_dir(tmp_path, FACT.format(amount="150000") + "year = 2030\n")
-    data = run.json("--data-dir", str(root), "estimate", "--level", "senior")
+    # The figure states no basis: it counts in gross pay, not in base salary.
+    data = run.json("--data-dir", str(root), "estimate", "--level", "senior", "--pay", "gross")
     assert any("team (2030): no price index for that year" in c for c in data["caveats"])
 
 

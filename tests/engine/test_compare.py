@@ -101,7 +101,10 @@ def test_factors_lists_dimensions_and_values(run: Run, catalog: Catalog) -> None
     assert sf["multiplier"] == pytest.approx(
         make_factor(catalog, "city", "san-francisco").multiplier, abs=1e-4
     )
-    assert "sf" in sf["aliases"] and sf["sources"] == ["bls-oews-2025", "s004"]
+    assert "sf" in sf["aliases"] and sf["sources"] == ["bls-oews-2025"]  # against its state
+    gross = run.json("factors", "city", "--pay", "gross")
+    sf_gross = next(c for c in gross if c["key"] == "san-francisco")
+    assert sf_gross["sources"] == ["bls-oews-2025", "s004"]  # against the nation
     seattle = next(c for c in cities if c["key"] == "seattle")
     assert seattle["multiplier"] > 1 and seattle["sources"] == ["bls-oews-2025"]
     beijing = next(c for c in cities if c["key"] == "beijing")
@@ -114,8 +117,9 @@ def test_factors_lists_dimensions_and_values(run: Run, catalog: Catalog) -> None
     assert bad.exit_code == 2 and "did you mean 'city'?" in bad.stderr
 
 
-def test_explain_chain_can_be_redone_by_hand(run: Run) -> None:
-    data = run.json("explain", "--years", "3", "--city", "SF", "--cert", "aws")
+@pytest.mark.parametrize("pay", ["base", "gross"])
+def test_explain_chain_can_be_redone_by_hand(run: Run, pay: str) -> None:
+    data = run.json("explain", "--years", "3", "--city", "SF", "--cert", "aws", "--pay", pay)
     product = data["baseline"]["median"]
     for factor in data["factors"]:
         if factor["status"] == "applied":
@@ -125,14 +129,18 @@ def test_explain_chain_can_be_redone_by_hand(run: Run) -> None:
     assert steps[0]["kind"] == "baseline" and steps[-1]["kind"] == "result"
     assert any("exp(" in line for line in steps[-1]["lines"])
     quotes = {f["quote"] for step in steps for f in step["figures"]}
-    assert "| San Francisco | $170,000 |" in quotes
     # A figure computed from records names the records it covers.
     selections = [f["selection"] for f in steps[0]["figures"] if f["selection"]]
     assert len(selections) == 1
-    assert selections[0].endswith(
-        "records where role ml-engineer, company_location US, "
-        "experience_level MI, employment_type FT, work_year 2022-2024"
-    )
+    if pay == "gross":
+        assert "| San Francisco | $170,000 |" in quotes
+        assert selections[0].endswith(
+            "records where role ml-engineer, company_location US, "
+            "experience_level MI, employment_type FT, work_year 2022-2024"
+        )
+    else:  # the base ladder's records, and BLS's San Francisco row
+        assert any("San Francisco-Oakland-Fremont" in q for q in quotes)
+        assert "level mid" in selections[0] and "IT-services" in selections[0]
     sigma = math.sqrt(
         data["baseline"]["sigma_within"] ** 2
         + data["baseline"]["sigma_between"] ** 2
@@ -143,7 +151,9 @@ def test_explain_chain_can_be_redone_by_hand(run: Run) -> None:
 
 def test_explain_table_and_csv(run: Run) -> None:
     table = run("explain", "--company", "amazon")
-    assert table.exit_code == 0
-    assert "Amazon leads the pack" in table.stdout and "Result" in table.stdout
+    assert table.exit_code == 0 and "Result" in table.stdout
+    assert "lca.amazon.market" in table.stdout  # base: its records against the market's
+    gross = run("explain", "--company", "amazon", "--pay", "gross")
+    assert "Amazon leads the pack" in gross.stdout and "Result" in gross.stdout  # s001
     rows = list(csv.DictReader(io.StringIO(run("explain", "--level", "entry", "-f", "csv").stdout)))
     assert rows[0]["kind"] == "baseline" and rows[-1]["kind"] == "result"

@@ -25,25 +25,38 @@ def geometric_mean(values: list[float]) -> float:
 
 @pytest.mark.parametrize(
     ("years", "level"),
-    [(0, "entry"), (1.9, "entry"), (2, "mid"), (4.5, "mid"), (5, "senior"), (60, "senior")],
+    [
+        (0, "entry"),
+        (1.9, "entry"),
+        (2, "mid"),
+        (4.5, "mid"),
+        (5, "senior"),
+        (9.9, "senior"),
+        (10, "staff"),
+        (60, "staff"),
+    ],
 )
 def test_years_map_to_levels_by_the_stated_ranges(
     catalog: Catalog, years: float, level: str
 ) -> None:
-    # s003: entry "less than two years", mid "two to five years", senior "five or more".
+    # s003: entry "less than two years", mid "two to five years", senior "five or more";
+    # s001: senior "more than ten years", so from ten years the level above applies.
     assert level_for_years(catalog, years) == level
 
 
-def test_entry_band_combines_each_source_once(catalog: Catalog) -> None:
-    # Each article's entry figures are first combined into one and weigh 1; records weigh
+def test_entry_band_combines_each_source_once(gross: Catalog) -> None:
+    # Gross pay. Each article's entry figures are first combined into one and weigh 1, a
+    # tenth of that beside 20 or more records when the article states no year; records weigh
     # n / 20 and are brought to the reference year by CPI-U first.
+    catalog = gross
     s001 = math.sqrt(70000 * 132000)
     s003 = geometric_mean([math.sqrt(80000 * 127000), math.sqrt(79998 * 127336)])
     s004 = geometric_mean([80000, 90000])  # "Entry Level" and the "0-2" years median
     cell = catalog.facts_by_id["aijobs.ml-engineer.US.entry"]
     cpi = {f.year: f.index for f in catalog.facts if f.dimension == "price_index"}
     aijobs = cell.p50 * cpi[2025] / cpi[cell.year]  # type: ignore[operator]
-    weights = [1.0, 1.0, 1.0, cell.n / 20]  # type: ignore[operator]
+    undated = catalog.method.pay.undated_article_weight
+    weights = [undated, undated, undated, cell.n / 20]  # type: ignore[operator]
     logs = [math.log(v) for v in (s001, s003, s004, aijobs)]
     expected = math.exp(sum(w * x for w, x in zip(weights, logs, strict=True)) / sum(weights))
     band = make_band(catalog, "entry", 2025)
@@ -51,7 +64,18 @@ def test_entry_band_combines_each_source_once(catalog: Catalog) -> None:
     assert {v.source for v in band.views} == {"aijobs", "s001", "s003", "s004"}
 
 
-def test_factor_is_a_figure_over_its_own_sources_reference(catalog: Catalog) -> None:
+def test_base_entry_band_is_the_ladders_records(catalog: Catalog) -> None:
+    """Base salary: the ladder's entry cell alone (the articles state no basis), in 2025
+    dollars by CPI-U."""
+    cell = catalog.facts_by_id["lca.base.entry"]
+    cpi = {f.year: f.index for f in catalog.facts if f.dimension == "price_index"}
+    band = make_band(catalog, "entry", 2025)
+    assert [v.source for v in band.views] == ["lca-2024"]
+    assert band.median == pytest.approx(cell.p50 * cpi[2025] / cpi[cell.year])  # type: ignore[operator]
+
+
+def test_factor_is_a_figure_over_its_own_sources_reference(gross: Catalog) -> None:
+    catalog = gross  # gross pay: the article and BLS against the nation
     factor = make_factor(catalog, "city", "san-francisco")
     article = 170000 / 150000  # s004: "| San Francisco | $170,000 |" over its US $150,000
     facts = catalog.facts_by_id
@@ -70,7 +94,8 @@ def test_factor_is_a_figure_over_its_own_sources_reference(catalog: Catalog) -> 
     assert factor.multiplier == pytest.approx(math.exp(log_raw * total / (total + prior)))
 
 
-def test_factors_from_several_sources_are_combined(catalog: Catalog) -> None:
+def test_factors_from_several_sources_are_combined(gross: Catalog) -> None:
+    catalog = gross  # gross pay: the articles and the sponsors' averages speak too
     factor = make_factor(catalog, "company", "google")
     s001 = 148000 / math.sqrt(78000 * 154000)
     s003 = 170000 / math.sqrt(111000 * 145000)
@@ -106,13 +131,14 @@ def test_missing_figure_warns_and_changes_nothing(catalog: Catalog) -> None:
     assert any("Natural language processing" in w for w in with_skill.warnings)
 
 
-def test_company_figure_and_the_city(catalog: Catalog) -> None:
+def test_company_figure_and_the_city(catalog: Catalog, gross: Catalog) -> None:
     # Google's records are measured against the same work in the same states: SF still applies.
     result = run(catalog, level="senior", company="google", city="SF")
     city = next(f for f in result.factors if f.dimension == "city")
     assert city.status == "applied"
-    # Infosys has no such records: its figures are national averages, which hold the place.
-    national = run(catalog, level="senior", company="infosys", city="SF")
+    # Gross pay: McKinsey has too few records; its figures are national averages, which hold
+    # the place.
+    national = run(gross, level="senior", company="mckinsey", city="SF")
     city = next(f for f in national.factors if f.dimension == "city")
     assert city.status == "skipped" and "measured against the nation" in (city.reason or "")
     abroad = run(catalog, level="senior", company="google", city="London")

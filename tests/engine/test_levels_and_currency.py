@@ -48,7 +48,16 @@ def test_executive_records_stand_for_staff_and_principal(catalog: Catalog) -> No
     assert staff.note and "do not tell staff from principal" in staff.note
 
 
-def test_levels_the_sources_cannot_tell_apart_share_one_band(catalog: Catalog) -> None:
+def test_principal_base_pay_comes_from_its_own_records(catalog: Catalog) -> None:
+    staff, principal = make_band(catalog, "staff", 2025), make_band(catalog, "principal", 2025)
+    assert [v.source for v in principal.views] == ["lca-2024"]
+    assert principal.views[0].figures[0].fact == "lca.base.principal"
+    assert principal.ordered_median > staff.ordered_median  # its own figure, no copy of staff
+    assert not any("pooled" in note for note in principal.notes)
+
+
+def test_levels_the_sources_cannot_tell_apart_share_one_band(gross: Catalog) -> None:
+    catalog = gross  # gross pay: aijobs.net's executive records stand for both
     staff, principal = make_band(catalog, "staff", 2025), make_band(catalog, "principal", 2025)
     assert staff.ordered_median == principal.ordered_median
     assert (staff.sigma_within, staff.sigma_between) == (
@@ -58,24 +67,36 @@ def test_levels_the_sources_cannot_tell_apart_share_one_band(catalog: Catalog) -
     assert any("Staff and Principal are pooled" in note for note in staff.notes)
 
 
-def test_years_say_why_they_never_reach_staff(run: Run) -> None:
+def test_years_keep_counting_to_staff_and_say_why_not_principal(run: Run) -> None:
     data = run.json("estimate", "--years", "20")
-    assert data["inputs"]["level"] == "senior"
-    assert any("no source gives the years of Staff or Principal" in w for w in data["warnings"])
+    assert data["inputs"]["level"] == "staff"
+    assert any("no source gives the years of Principal" in w for w in data["warnings"])
+    assert data["median"] > run.json("estimate", "--years", "6")["median"]
     early = run.json("estimate", "--years", "3")
-    assert not any("years of Staff" in w for w in early["warnings"])
+    assert not any("years of Principal" in w for w in early["warnings"])
+
+
+def test_base_salary_is_the_default_and_says_so(run: Run) -> None:
+    for level in ("senior", "staff", "principal"):  # every level carries the same basis
+        data = run.json("estimate", "--level", level)
+        assert data["basis"] == "base" and data["basis_share"] == 1.0
+        assert set(data["basis_by_source"].values()) == {"base"}
+    table = run("estimate", "--years", "5")
+    assert "(base salary)" in table.stdout and "gross" not in table.stdout
 
 
 def test_basis_is_what_the_evidence_measures(run: Run) -> None:
-    senior = run.json("estimate", "--level", "senior")
+    senior = run.json("estimate", "--level", "senior", "--pay", "gross")
     assert senior["basis"] == "gross" and senior["basis_by_source"]["aijobs"] == "gross"
     assert set(senior["basis_by_source"].values()) <= {"base", "gross", "total", "unspecified"}
     assert {"gross", "unspecified"} <= set(senior["basis_by_source"].values())
     weights = {s["source"]: s["weight"] for s in senior["baseline"]["sources"]}
     gross = sum(w for s, w in weights.items() if senior["basis_by_source"][s] == "gross")
     assert senior["basis_share"] == pytest.approx(gross / sum(weights.values()), abs=1e-3)
-    table = run("estimate", "--level", "senior")
+    table = run("estimate", "--level", "senior", "--pay", "gross")
     assert "gross pay, bonus not separated" in table.stdout
+    staff = run.json("estimate", "--level", "staff", "--pay", "gross")
+    assert staff["basis"] == "gross"  # the OFLC step, a ratio, does not make it base
 
 
 # ----------------------------------------------------------------------------- currency
