@@ -155,8 +155,9 @@ class Catalog(Record):
         if fact.reference is None:
             return False
         reference = self.facts_by_id.get(fact.reference)
-        home = self.method.reference.country
-        return reference is not None and reference.dimension == "country" and reference.value != home
+        if reference is None or reference.dimension != "country":
+            return False
+        return reference.value != self.method.reference.country
 
     def facts_of_every_pay(self, dimension: str, value: str | None) -> list[Fact]:
         """A value's facts, whichever pay they count in (to say why one has no figure)."""

@@ -79,16 +79,16 @@ def test_offer_confidence_is_capped_on_thin_data(run: Run, catalog: Catalog) -> 
     # Base salary at senior: thousands of LCA records, but no second source to check them.
     records_alone = run.json("offer", "200k", "--level", "senior")
     assert records_alone["confidence"] == "medium"
-    assert "the baseline rests on a single source of records" in records_alone[
-        "confidence_reasons"
-    ]
+    assert "the baseline rests on a single source of records" in records_alone["confidence_reasons"]
     # Gross pay at staff rests on the few executive records of aijobs.net.
     few = run.json("offer", "200k", "--level", "staff", "--pay", "gross")
     assert few["confidence"] == "medium"
     ignored = run.json("offer", "200k", "--level", "senior", "--skill", "nlp", "--pay", "gross")
     assert ignored["confidence"] == "medium"
     # Principal on the one article alone (with the price index): low, and the reason is said.
-    articles = replace(catalog, facts=[f for f in catalog.facts if f.source[0] in "sc"])
+    # The article states no basis: it counts in gross pay.
+    kept = [f for f in catalog.facts if f.source[0] in "sc"]
+    articles = replace(catalog, facts=kept, pay="gross")
     profile = resolve_profile(Profile(level="principal"), articles)
     thin = assess(articles, estimate(articles, profile), 200_000)
     assert thin.confidence == "low"

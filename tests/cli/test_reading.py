@@ -3,7 +3,6 @@ offers like with like, help, version and shell completion."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -154,9 +153,7 @@ def test_offers_are_compared_like_with_like(run: Run) -> None:
     base_only = run("offer", "--base", "185k", *gross)
     assert base_only.exit_code == 2 and base_only.stdout == ""
     assert "give the offer's bonus too (0 if there is none)" in base_only.stderr
-    parts = run.json(
-        "offer", "--base", "185k", "--bonus", "20k", "--equity", "50k", *gross
-    )
+    parts = run.json("offer", "--base", "185k", "--bonus", "20k", "--equity", "50k", *gross)
     whole = run.json("offer", "205k", *gross)
     assert parts["offer"] == whole["offer"] == 205_000
     assert parts["counted"] == "base + bonus" and whole["counted"] == "the offer as given"

@@ -200,6 +200,8 @@ def test_company_and_cities_side_by_side_differ_or_say_why(run: Run) -> None:
     rows = run.json("compare", "sf", "nyc", "london", "--company", "google", "--years", "5")["rows"]
     assert len({row["median"] for row in rows}) == 3
     # Gross pay: McKinsey's all-titles average is measured against the nation.
-    national = run("compare", "sf", "nyc", "--company", "mckinsey", "--years", "5", "--pay", "gross")
+    national = run(
+        "compare", "sf", "nyc", "--company", "mckinsey", "--years", "5", "--pay", "gross"
+    )
     assert national.exit_code == 0
     assert "measured against the nation" in national.stdout  # in the table, not stderr alone
