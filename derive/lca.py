@@ -501,7 +501,9 @@ def derive(
     for key, own in sorted(by_company(records).items()):
         names = Counter(r.employer for r in own)
         label = labels.get(key) or label_of(names)
-        if len(own) < MIN_RECORDS:
+        if len(own) < MIN_RECORDS:  # a company users name: its records are said, not used
+            employers.append({"key": key, "label": label, "filed_as": sorted(names)})
+            employers[-1]["records"] = len(own)
             continue
         employers.append({"key": key, "label": label, "filed_as": sorted(names)})
         model.employer_states[key] = Counter(r.state for r in own)
@@ -621,7 +623,8 @@ def render_employers(employers: list[dict[str, Any]], labels: dict[str, str]) ->
         f"# run `python {SCRIPT}` instead. tests/data/test_derive.py re-derives and compares.",
         f"# Every employer with {MIN_RECORDS} LCA records in the occupation group. A company also",
         "# in companies.toml (same key) keeps its label and aliases there; the names it files",
-        "# under here are added to its own.",
+        "# under here are added to its own. A company of companies.toml with fewer records has",
+        "# an entry too, with its count (`records`): it has no figure, and pages say why.",
         "",
     ]
     for employer in employers:
@@ -630,6 +633,8 @@ def render_employers(employers: list[dict[str, Any]], labels: dict[str, str]) ->
         lines.append(f"label = {tomllib_string(employer['label'])}")
         names = ", ".join(tomllib_string(n) for n in employer["filed_as"])
         lines.append(f"filed_as = [{names}]")
+        if "records" in employer:
+            lines.append(f"records = {employer['records']}")
         lines.append("")
     return "\n".join(lines)
 

@@ -557,6 +557,10 @@ def _make_factor(catalog: Catalog, dimension: str, value: str, level: str | None
             why = "the sources' reference for this dimension"
             return Factor(dimension, value, label, "reference", 1.0, 0.0, (), why)
         why = _no_figure(dimension)
+        records = catalog.value(dimension, value).records if dimension == "company" else None
+        if records is not None:  # named, but its records are too few for a figure
+            least = catalog.method.limits.min_employer_records
+            why = f"no figure for {label}: {records} records, fewer than {least}"
         if dimension == "city" and any(
             f.reference is not None for f in catalog.facts_of_every_pay("city", value)
         ):  # it has figures, but measured against another country's (the US)
@@ -797,8 +801,9 @@ def _work_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
 
 
 def _employer_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
-    """((company, the name typed for it if another organisation's) or None, level)."""
-    named, level = key
+    """((company, the name typed for it if another organisation's) or None, level, the
+    profile's country)."""
+    named, level, country = key
     if named is None:
         return Share(catalog)
     company, as_typed = named
@@ -809,6 +814,14 @@ def _employer_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
             f"'{as_typed}' is counted as {catalog.label('company', company)}: the data hold "
             "no figure of its own"
         )
+    home = catalog.method.reference.country
+    if factor.applied and country not in (None, home):
+        # One rule abroad: the employer's premium over US employers, measured on US filings,
+        # applies to the country's pay, and the page says so.
+        where = catalog.label("country", country)
+        abroad = f"measured on US filings against US employers, applied to {where}'s pay"
+        factor = replace(factor, reason=abroad)
+        noticed.append(f"{catalog.label('company', company)}'s figure is {abroad}")
     share = Share(catalog, [(COMPANY, [factor])], noticed=noticed)
     # An employer's figure measured against the nation already holds where it pays.
     share.holds_place = factor.applied and not factor.place_adjusted
@@ -822,7 +835,7 @@ def _place_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
     place = Profile(city=city, state=state, country=country, unmatched_city=unmatched)
     factors = location_factors(catalog, place, holds_place)
     if employer is not None and country in (None, catalog.method.reference.country):
-        factors.append(_own_places(catalog, employer))
+        factors += _own_places(catalog, employer)
     noticed = []
     if unmatched is not None and state is not None:
         noticed.append(
@@ -833,13 +846,19 @@ def _place_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
     return Share(catalog, [(PLACE, factors)], noticed=noticed, last=last)
 
 
-def _own_places(catalog: Catalog, company: str) -> Factor:
+def _own_places(catalog: Catalog, company: str) -> list[Factor]:
     """With no city or state, an employer measured against others in the same places is
-    priced where its records work (the base model's employer_places)."""
+    priced where its records work (the base model's employer_places); none for an employer
+    without a figure (the company's own factor says why) or in gross pay."""
     factor = make_factor(catalog, "employer_places", company)
     if not factor.applied:
-        return factor
-    return replace(factor, reason="no city or state given: priced where its records work")
+        return []
+    return [replace(factor, reason="no city or state given: priced where its records work")]
+
+
+def _country_of(place: Any) -> str | None:
+    """A profile's country from its place (a bad row's cell, which batch marks, has none)."""
+    return place[2] if type(place) is tuple else None
 
 
 def own_places_key(place: Any, company: Any) -> str | None:
@@ -928,7 +947,8 @@ def shares_of_rows(
         "band",
         zip(column("level"), column("years"), column("as_of"), column("currency"), strict=True),
     )
-    employer = shares("employer", zip(column("company"), map(_LEVEL, band), strict=True))
+    countries = map(_country_of, column("place"))
+    employer = shares("employer", zip(column("company"), map(_LEVEL, band), countries, strict=True))
     own_places = map(own_places_key, column("place"), column("company"))
     place = shares(
         "place", zip(map(_HOLDS_PLACE, employer), column("place"), own_places, strict=True)
@@ -1097,7 +1117,9 @@ def _factor_warnings(catalog: Catalog, factors: list[Factor]) -> list[str]:
     warnings = []
     for factor in factors:
         dimension = factor.dimension.replace("_", " ")
-        if factor.status == "no figure":
+        if factor.status == "no figure" and factor.reason and factor.reason.startswith("no figure"):
+            warnings.append(f"{factor.reason}; no factor applied")
+        elif factor.status == "no figure":
             warnings.append(
                 f"no sourced figure for {dimension} '{factor.label}'; no factor applied"
             )

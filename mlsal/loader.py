@@ -381,6 +381,7 @@ class _Loader:
             mine.aliases = [*mine.aliases, *(a for a in value.aliases if normalize(a) not in names)]
             mine.filed_as = [*mine.filed_as, *(n for n in value.filed_as if n not in mine.filed_as)]
             mine.states = mine.states or value.states
+            mine.records = value.records if mine.records is None else mine.records
 
     def load_companies(self, path: Path) -> list[DimensionValue]:
         return [company for _, company in self.validated(path, "companies", DimensionValue)]

@@ -241,6 +241,7 @@ class DimensionValue(Record):
     area: str | None = None  # cities: BLS OEWS metro area code (the CBSA code)
     states: list[str] = field(default_factory=list)  # cities: the states the metro area spans
     occupation: str | None = None  # roles: closest official occupation (SOC code)
+    records: int | None = None  # companies: their LCA records, where too few for a figure
 
     @property
     def names(self) -> tuple[str, ...]:
