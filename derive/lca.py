@@ -47,7 +47,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from common import DOCUMENTS, FACTS, ROOT, limits, to_toml, write_or_check
+from common import DOCUMENTS, FACTS, ROOT, limits, to_toml, toml_key, write_or_check
 
 SHARED = ROOT.parent / "shared" / "data" / "h1b_lca_fy2024_quarter.csv"
 EXTRACT = DOCUMENTS / "h1b_lca_fy2024_software_data_ml.csv"
@@ -124,6 +124,16 @@ def level_of_title(title: str, ladder: Sequence[tuple[re.Pattern[str], str]] = (
 
 
 Ladders = dict[str, list[tuple[re.Pattern[str], str]]]  # company -> its title rules, in order
+
+
+def rung_names(text: str) -> dict[str, dict[str, tuple[str, str]]]:
+    """data/ladders.toml: company -> {name people type: (level, a title filed with it)}."""
+    found: dict[str, dict[str, tuple[str, str]]] = {}
+    for entry in tomllib.loads(text)["ladders"]:
+        for rule in entry["rules"]:
+            for name in rule.get("names", []):
+                found.setdefault(entry["company"], {})[name] = (rule["level"], rule["title"])
+    return found
 
 
 def read_ladders(text: str) -> Ladders:
@@ -498,14 +508,23 @@ def derive(
     model = fit_model(records, flagged)
     facts: list[dict[str, Any]] = []
     employers: list[dict[str, Any]] = []
+    rungs = rung_names(ladders_text) if ladders_text else {}
     for key, own in sorted(by_company(records).items()):
         names = Counter(r.employer for r in own)
         label = labels.get(key) or label_of(names)
+        filed = {r.title.strip() for r in own}
+        for name, (_, title) in rungs.get(key, {}).items():
+            if title not in filed:  # a rung's name is sourced by a title the employer filed
+                raise ValueError(
+                    f"ladders.toml: {key}: '{name}': '{title}' is not a title it filed"
+                )
         if len(own) < MIN_RECORDS:  # a company users name: its records are said, not used
             employers.append({"key": key, "label": label, "filed_as": sorted(names)})
             employers[-1]["records"] = len(own)
             continue
         employers.append({"key": key, "label": label, "filed_as": sorted(names)})
+        if key in rungs:
+            employers[-1]["levels"] = {name: level for name, (level, _) in rungs[key].items()}
         model.employer_states[key] = Counter(r.state for r in own)
         flag = employer_flag(own, reasons.get(key))
         facts += company_facts(key, label, own, None, model, flagged, header, flag)
@@ -635,6 +654,11 @@ def render_employers(employers: list[dict[str, Any]], labels: dict[str, str]) ->
         lines.append(f"filed_as = [{names}]")
         if "records" in employer:
             lines.append(f"records = {employer['records']}")
+        if "levels" in employer:  # the employer's rungs as people name them (ladders.toml)
+            rungs = ", ".join(
+                f"{toml_key(n)} = {tomllib_string(v)}" for n, v in employer["levels"].items()
+            )
+            lines.append(f"levels = {{ {rungs} }}")
         lines.append("")
     return "\n".join(lines)
 

@@ -382,6 +382,7 @@ class _Loader:
             mine.filed_as = [*mine.filed_as, *(n for n in value.filed_as if n not in mine.filed_as)]
             mine.states = mine.states or value.states
             mine.records = value.records if mine.records is None else mine.records
+            mine.levels = value.levels if mine.levels is None else mine.levels
 
     def load_companies(self, path: Path) -> list[DimensionValue]:
         return [company for _, company in self.validated(path, "companies", DimensionValue)]

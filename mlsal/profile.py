@@ -11,7 +11,7 @@ from mlsal.aging import check_as_of
 from mlsal.catalog import Catalog
 from mlsal.dimensions import BY_FIELD, INPUT_NAMES, LIST_FIELDS, NAMED_FIELDS
 from mlsal.errors import UsageError
-from mlsal.names import did_you_mean, nearest, normalize
+from mlsal.names import did_you_mean, nearest, normalize, possessive
 from mlsal.record import FrozenRecord
 
 
@@ -145,8 +145,10 @@ def resolve_profile(profile: Profile, catalog: Catalog) -> Profile:
     changes["as_of"] = check_as_of(catalog, profile.as_of)
     for field_name in NAMED_FIELDS:
         text = getattr(profile, field_name)
-        if text is not None and field_name != "city":
+        if text is not None and field_name not in ("city", "level"):
             changes.update(resolve_field(catalog, field_name, text))
+    if profile.level is not None:
+        changes["level"] = resolve_level(catalog, str(profile.level), changes.get("company"))
     if profile.city is not None:
         changes.update(resolve_city(catalog, str(profile.city), changes.get("state")))
     if profile.currency is not None:
@@ -186,6 +188,29 @@ def resolve_profile(profile: Profile, catalog: Catalog) -> Profile:
             )
         changes["country"] = city_country
     return replace(profile, **changes)
+
+
+def resolve_level(catalog: Catalog, text: str, company: str | None) -> str:
+    """A level by its name ('senior'), or by the name of a rung of the company's own ladder
+    ('SDE II' at Amazon: its filed titles say which level), or a UsageError naming both."""
+    try:
+        return str(resolve_field(catalog, "level", text)["level"])
+    except UsageError as error:
+        if company is None:
+            raise
+        rungs = catalog.value("company", company).levels or {}
+        by_name = {normalize(name): level for name, level in rungs.items()}
+        found = by_name.get(normalize(text))
+        if found is not None:
+            return found
+        label = catalog.label("company", company)
+        known = ", ".join(v.key for v in catalog.values["level"])
+        own = (
+            f"; {possessive(label)} rungs, from its filed titles: {', '.join(rungs)}"
+            if rungs
+            else f"; {possessive(label)} filed titles name no rungs"
+        )
+        raise UsageError(f"unknown level '{text}' for {label}; levels: {known}{own}") from error
 
 
 def resolve_field(catalog: Catalog, field: str, value: Any) -> dict[str, Any]:

@@ -242,6 +242,7 @@ class DimensionValue(Record):
     states: list[str] = field(default_factory=list)  # cities: the states the metro area spans
     occupation: str | None = None  # roles: closest official occupation (SOC code)
     records: int | None = None  # companies: their LCA records, where too few for a figure
+    levels: dict[str, str] | None = None  # companies: their rungs' names -> the level named
 
     @property
     def names(self) -> tuple[str, ...]:

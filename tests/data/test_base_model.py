@@ -221,3 +221,48 @@ def test_employer_state_cells_reproduce_the_filed_wages(catalog: Catalog) -> Non
     assert len(errors) >= 31
     assert statistics.median(errors) <= 0.10
     assert statistics.median(coverage) >= 0.70
+
+
+@pytest.mark.parametrize(
+    ("company", "rung", "level"),
+    [
+        ("amazon", "SDE II", "mid"),
+        ("amazon", "software development engineer iii", "senior"),
+        ("jpmorgan", "Vice President", "senior"),
+        ("jpmorgan", "VP", "senior"),
+        ("ibm", "Advisory", "senior"),
+        ("salesforce", "SMTS", "senior"),
+    ],
+)
+def test_an_employers_rung_names_its_level(run: Run, company: str, rung: str, level: str) -> None:
+    by_rung = run.json("estimate", "--company", company, "--level", rung)
+    by_level = run.json("estimate", "--company", company, "--level", level)
+    assert by_rung["inputs"]["level"] == level and by_rung["median"] == by_level["median"]
+
+
+def test_an_unknown_rung_names_the_levels_and_the_employers_rungs(run: Run) -> None:
+    google = run("estimate", "--company", "google", "--level", "L5")
+    assert google.exit_code == 2 and google.stdout == ""
+    assert "unknown level 'L5' for Google; levels: entry, mid, senior, staff, principal" in (
+        google.stderr
+    )
+    assert "Google's filed titles name no rungs" in google.stderr
+    amazon = run("estimate", "--company", "amazon", "--level", "L6")
+    assert amazon.exit_code == 2 and "Amazon's rungs, from its filed titles: SDE III" in (
+        amazon.stderr
+    )
+    alone = run("estimate", "--level", "SDE II")  # a rung means nothing without its employer
+    assert alone.exit_code == 2 and "unknown level 'SDE II'" in alone.stderr
+
+
+def test_batch_reads_an_employers_rung_per_row(run: Run) -> None:
+    import mlsal
+
+    rows = [
+        {"company": "amazon", "level": "SDE II"},
+        {"company": "amazon", "level": "mid"},
+        {"company": "meta", "level": "SDE II"},
+    ]
+    first, second, third = mlsal.estimate_many(rows, errors="keep")
+    assert first["median"] == second["median"] and first["error"] is None
+    assert third["median"] is None and "unknown level 'SDE II' for Meta" in third["error"]
