@@ -419,7 +419,11 @@ def offer(
     ] = None,
     bonus: Annotated[
         str | None,
-        typer.Option("--bonus", metavar="AMOUNT", help="Its yearly bonus (0 if none)."),
+        typer.Option(
+            "--bonus",
+            metavar="AMOUNT",
+            help="Its yearly bonus (0 if none), or a share of base ('15%').",
+        ),
     ] = None,
     equity: Annotated[
         str | None,

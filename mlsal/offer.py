@@ -79,13 +79,40 @@ class OfferParts:
             raise UsageError("give the offer as one amount or as its parts, not both")
         amounts: dict[str, float] = {}
         currencies = set()
+        share = _share_of_base(given.get("bonus"))
+        if share is not None:  # '15%': a share of the base salary, in its currency
+            if "base" not in given:
+                bonus = given["bonus"]
+                raise UsageError(
+                    f"the bonus '{bonus}' is a share of base: give the base salary too"
+                )
+            del given["bonus"]
         for name, text in given.items():
             amounts[name], currency = parse_amount(text, allow_zero=name in ("bonus", "equity"))
             currencies.add(currency)
+        if share is not None:
+            amounts["bonus"] = amounts["base"] * share
         known = {c for c in currencies if c is not None}
         if len(known) > 1:
             raise UsageError(f"the offer's parts are in {' and '.join(sorted(known))}: give one")
         return amounts, known.pop() if known else None
+
+
+MAX_BONUS_SHARE = 500  # percent of base: more is a typo, not a bonus
+
+
+def _share_of_base(text: str | None) -> float | None:
+    """'15%' -> 0.15; None for an amount ('20k'); a UsageError for a share no bonus is."""
+    if text is None or not text.strip().endswith("%"):
+        return None
+    number = text.strip()[:-1].strip()
+    try:
+        percent = float(number)
+    except ValueError:
+        raise UsageError(f"cannot read the bonus '{text}': give a share such as 15%") from None
+    if not 0 <= percent <= MAX_BONUS_SHARE:  # also refuses nan and inf
+        raise UsageError(f"the bonus '{text}' is not a share of base from 0% to {MAX_BONUS_SHARE}%")
+    return percent / 100
 
 
 def counted_offer(

@@ -110,9 +110,9 @@ class Conversion(Record):
     records: int  # how many records state this rate
 
 
-BASIS_TEXT = {
-    "base": "base salary",
-    "gross": "gross pay, bonus not separated",
+BASIS_TEXT = {  # no record mlsal holds measures equity: every title says it is not in
+    "base": "base salary, no bonus or equity",
+    "gross": "gross pay, bonus not separated, no equity",
     "total": "total pay",
     "unspecified": "pay, basis not stated",
 }

@@ -352,3 +352,28 @@ def test_batch_json_lines_from_stdin_to_csv(run: Run) -> None:
     assert "line 2: years must be a number, got 'x'" in result.stderr
     assert "line 3: a JSON list, not an object" in result.stderr
     assert "line 4: not JSON:" in result.stderr
+
+
+def test_a_bonus_may_be_a_share_of_base(run: Run) -> None:
+    gross = ["--years", "5", "--pay", "gross"]
+    share = run.json("offer", "--base", "200k", "--bonus", "15%", *gross)
+    amount = run.json("offer", "--base", "200k", "--bonus", "30k", *gross)
+    assert share["offer"] == amount["offer"] == 230_000 and share["counted"] == "base + bonus"
+    base = run.json("offer", "--base", "200k", "--bonus", "15%", "--years", "5")
+    assert base["left_out"] == ["bonus ($30,000): the market figures hold none"]
+    for bonus, said in (
+        ("15%", "is a share of base: give the base salary too"),
+        ("nan%", "not a share of base from 0% to 500%"),
+        ("-5%", "not a share of base from 0% to 500%"),
+        ("lots%", "cannot read the bonus 'lots%'"),
+    ):
+        args = ["--bonus", bonus] if bonus == "15%" else ["--base", "200k", "--bonus", bonus]
+        bad = run("offer", *args, "--equity", "0", *gross)
+        assert bad.exit_code == 2 and bad.stdout == "" and said in bad.stderr, bad.stderr
+
+
+def test_the_page_says_once_what_the_pay_holds(run: Run) -> None:
+    base = run("estimate", "--years", "3").stdout
+    assert base.count("(base salary, no bonus or equity)") == 1
+    gross = run("estimate", "--years", "3", "--pay", "gross").stdout
+    assert gross.count("(gross pay, bonus not separated, no equity") == 1

@@ -82,7 +82,7 @@ def test_base_salary_is_the_default_and_says_so(run: Run) -> None:
         assert data["basis"] == "base" and data["basis_share"] == 1.0
         assert set(data["basis_by_source"].values()) == {"base"}
     table = run("estimate", "--years", "5")
-    assert "(base salary)" in table.stdout and "gross" not in table.stdout
+    assert "(base salary, no bonus or equity)" in table.stdout and "gross" not in table.stdout
 
 
 def test_basis_is_what_the_evidence_measures(run: Run) -> None:
