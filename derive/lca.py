@@ -136,6 +136,19 @@ def rung_names(text: str) -> dict[str, dict[str, tuple[str, str]]]:
     return found
 
 
+def unfiled_rungs(records: list[Record], ladders_text: str) -> list[str]:
+    """Rung names of data/ladders.toml whose quoted title their employer did not file."""
+    filed: dict[str, set[str]] = defaultdict(set)
+    for record in records:
+        filed[record.company or ""].add(record.title.strip())
+    return [
+        f"ladders.toml: {company}: '{name}': '{title}' is not a title it filed"
+        for company, rungs in rung_names(ladders_text).items()
+        for name, (_, title) in rungs.items()
+        if title not in filed[company]
+    ]
+
+
 def read_ladders(text: str) -> Ladders:
     """data/ladders.toml: each employer's title rules, in order."""
     return {
@@ -512,12 +525,6 @@ def derive(
     for key, own in sorted(by_company(records).items()):
         names = Counter(r.employer for r in own)
         label = labels.get(key) or label_of(names)
-        filed = {r.title.strip() for r in own}
-        for name, (_, title) in rungs.get(key, {}).items():
-            if title not in filed:  # a rung's name is sourced by a title the employer filed
-                raise ValueError(
-                    f"ladders.toml: {key}: '{name}': '{title}' is not a title it filed"
-                )
         if len(own) < MIN_RECORDS:  # a company users name: its records are said, not used
             employers.append({"key": key, "label": label, "filed_as": sorted(names)})
             employers[-1]["records"] = len(own)
@@ -856,10 +863,15 @@ def main() -> int:
     if SHARED.exists():
         status = write_or_check(EXTRACT, lambda: extract(SHARED.read_text(encoding="utf-8")))
     text = EXTRACT.read_text(encoding="utf-8")
+    ladders = LADDERS.read_text(encoding="utf-8")
+    unfiled = unfiled_rungs(records_of(text, COMPANIES.read_text(encoding="utf-8")), ladders)
+    if unfiled:  # a rung's name is sourced by a title its employer filed
+        print("\n".join(unfiled), file=sys.stderr)
+        return 1
     facts, employers, model, _ = derive(
         text,
         COMPANIES.read_text(encoding="utf-8"),
-        LADDERS.read_text(encoding="utf-8"),
+        ladders,
         IT_SERVICES.read_text(encoding="utf-8"),
     )
     status = max(status, write_or_check(OUTPUT, lambda: to_toml(facts, SCRIPT, EXTRACT.name)))

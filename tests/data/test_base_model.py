@@ -115,6 +115,22 @@ def test_employer_ladders_read_real_titles(company: str, title: str, level: str)
     assert f",{title}," in extract or f',"{title}",' in extract, "a title as filed"
 
 
+def test_every_rung_name_quotes_a_title_its_employer_filed() -> None:
+    module = lca()
+    text = module.EXTRACT.read_text(encoding="utf-8")
+    records = module.records_of(text, module.COMPANIES.read_text(encoding="utf-8"))
+    ladders = module.LADDERS.read_text(encoding="utf-8")
+    assert module.rung_names(ladders)["amazon"]["SDE II"] == (
+        "mid",
+        "Software Development Engineer II",
+    )
+    assert module.unfiled_rungs(records, ladders) == []
+    unsourced = ladders.replace("Advisory Software Engineer", "Advisory Rocket Engineer")
+    assert module.unfiled_rungs(records, unsourced) == [
+        "ladders.toml: ibm: 'Advisory': 'Advisory Rocket Engineer' is not a title it filed"
+    ]
+
+
 def test_every_ladder_rule_reads_some_filed_title() -> None:
     """No rule of data/ladders.toml is dead: each reads at least one title its employer filed."""
     module = lca()
