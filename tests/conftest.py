@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -31,6 +34,14 @@ for variable in (
     "MLSAL_NO_CACHE",
 ):
     os.environ.pop(variable, None)
+
+
+def derive_script(name: str) -> ModuleType:
+    """A script of derive/ as a module ('lca' is derive/lca.py)."""
+    folder = str(REPO / "derive")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    return importlib.import_module(name)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ import csv
 import math
 import re
 import statistics
-import sys
 from collections import defaultdict
 from types import ModuleType
 
@@ -17,18 +16,13 @@ from mlsal.catalog import Catalog
 from mlsal.engine import estimate, make_factor
 from mlsal.profile import Profile, resolve_profile
 
-from conftest import REPO, SHARED, Run
+from conftest import SHARED, Run, derive_script
 
 SHARED_LCA = SHARED / "data" / "h1b_lca_fy2024_quarter.csv"
 
 
 def lca() -> ModuleType:
-    sys.path.insert(0, str(REPO / "derive"))
-    try:
-        import lca as module
-    finally:
-        sys.path.pop(0)
-    return module
+    return derive_script("lca")
 
 
 def test_it_services_firms_rank_below_big_tech_at_senior(run: Run) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib
 import math
 import statistics
 import sys
@@ -14,16 +13,14 @@ import pytest
 from mlsal.aging import aging_factor
 from mlsal.catalog import Catalog
 
-from conftest import REPO, SHARED
+from conftest import REPO, SHARED, derive_script
 
 DERIVE = REPO / "derive"
 DOCUMENTS = REPO / "data" / "documents"
 
 
 def script(name: str) -> ModuleType:
-    if str(DERIVE) not in sys.path:
-        sys.path.insert(0, str(DERIVE))
-    return importlib.import_module(name)
+    return derive_script(name)
 
 
 @pytest.mark.parametrize(

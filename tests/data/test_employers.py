@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import math
 import statistics
-import sys
 from collections import defaultdict
 from types import ModuleType
 
@@ -17,15 +16,11 @@ from mlsal.catalog import Catalog
 from mlsal.engine import estimate, make_factor
 from mlsal.profile import Profile, resolve_profile
 
-from conftest import REPO, Run
+from conftest import REPO, Run, derive_script
 
 
 def lca() -> ModuleType:
-    if str(REPO / "derive") not in sys.path:
-        sys.path.insert(0, str(REPO / "derive"))
-    import lca as module
-
-    return module
+    return derive_script("lca")
 
 
 @pytest.mark.parametrize(
