@@ -43,7 +43,7 @@ def with_records(catalog: Catalog, years: tuple[int, ...] | None) -> Catalog:
         kept += [Fact(**f) for f in aijobs.derive(raw, cpi, years)] + [
             Fact(**f) for f in aijobs.rate_facts(raw, years)
         ]
-    return replace(catalog, facts=kept)
+    return replace(catalog, facts=kept)  # keeps the pay it is read for
 
 
 def held_out_salaries() -> dict[str, list[float]]:
@@ -63,7 +63,7 @@ def held_out_salaries() -> dict[str, list[float]]:
 
 
 def main() -> None:
-    catalog = load_catalog()
+    catalog = load_catalog().for_pay("gross")  # aijobs.net's records are gross pay
     fits = {
         "articles and statistics": with_records(catalog, None),
         "+ records 2020-2023": with_records(catalog, FIT_YEARS),

@@ -15,7 +15,6 @@ from mlsal.catalog import Catalog
 
 from conftest import REPO, SHARED, derive_script
 
-DERIVE = REPO / "derive"
 DOCUMENTS = REPO / "data" / "documents"
 
 
