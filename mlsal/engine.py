@@ -801,9 +801,9 @@ def _work_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
 
 
 def _employer_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
-    """((company, the name typed for it if another organisation's) or None, level, the
-    profile's country)."""
-    named, level, country = key
+    """((company, the name typed for it if another organisation's) or None, level, (the
+    profile's country, whether a city or state is given))."""
+    named, level, (country, placed) = key
     if named is None:
         return Share(catalog)
     company, as_typed = named
@@ -822,7 +822,10 @@ def _employer_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
         abroad = f"measured on US filings against US employers, applied to {where}'s pay"
         factor = replace(factor, reason=abroad)
         noticed.append(f"{catalog.label('company', company)}'s figure is {abroad}")
-    share = Share(catalog, [(COMPANY, [factor])], noticed=noticed)
+    factors = [(COMPANY, [factor])]
+    if factor.applied and not placed and country in (None, home):
+        factors.append((PLACE, _own_places(catalog, company)))  # priced where it pays
+    share = Share(catalog, factors, noticed=noticed)
     # An employer's figure measured against the nation already holds where it pays.
     share.holds_place = factor.applied and not factor.place_adjusted
     return share
@@ -830,12 +833,10 @@ def _employer_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
 
 def _place_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
     """(whether the employer's figure holds the place, (city, state, country, a US city the
-    data do not know, given with its state), the employer priced where it pays or None)."""
-    holds_place, (city, state, country, unmatched), employer = key
+    data do not know, given with its state))."""
+    holds_place, (city, state, country, unmatched) = key
     place = Profile(city=city, state=state, country=country, unmatched_city=unmatched)
     factors = location_factors(catalog, place, holds_place)
-    if employer is not None and country in (None, catalog.method.reference.country):
-        factors += _own_places(catalog, employer)
     noticed = []
     if unmatched is not None and state is not None:
         noticed.append(
@@ -848,25 +849,19 @@ def _place_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
 
 def _own_places(catalog: Catalog, company: str) -> list[Factor]:
     """With no city or state, an employer measured against others in the same places is
-    priced where its records work (the base model's employer_places); none for an employer
-    without a figure (the company's own factor says why) or in gross pay."""
+    priced where its records work (the base model's employer_places); none in gross pay."""
     factor = make_factor(catalog, "employer_places", company)
     if not factor.applied:
         return []
     return [replace(factor, reason="no city or state given: priced where its records work")]
 
 
-def _country_of(place: Any) -> str | None:
-    """A profile's country from its place (a bad row's cell, which batch marks, has none)."""
-    return place[2] if type(place) is tuple else None
-
-
-def own_places_key(place: Any, company: Any) -> str | None:
-    """The employer a profile with no city or state is priced where it pays for (else None).
-    A bad row's cells (batch marks them) are no tuples: they name none."""
-    if type(company) is not tuple or type(place) is not tuple:
-        return None
-    return company[0] if place[0] is None and place[1] is None else None
+def _where(place: Any) -> tuple[str | None, bool]:
+    """(country, whether a city or state is given) of a profile's place; a bad row's cell
+    (batch marks it) is no tuple and says nothing."""
+    if type(place) is not tuple:
+        return None, True
+    return place[2], place[0] is not None or place[1] is not None
 
 
 def _credentials_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
@@ -947,12 +942,9 @@ def shares_of_rows(
         "band",
         zip(column("level"), column("years"), column("as_of"), column("currency"), strict=True),
     )
-    countries = map(_country_of, column("place"))
-    employer = shares("employer", zip(column("company"), map(_LEVEL, band), countries, strict=True))
-    own_places = map(own_places_key, column("place"), column("company"))
-    place = shares(
-        "place", zip(map(_HOLDS_PLACE, employer), column("place"), own_places, strict=True)
-    )
+    where = map(_where, column("place"))
+    employer = shares("employer", zip(column("company"), map(_LEVEL, band), where, strict=True))
+    place = shares("place", zip(map(_HOLDS_PLACE, employer), column("place"), strict=True))
     has_company = map(bool, column("company"))
     work = zip(column("role"), column("industry"), column("company_size"), has_company, strict=True)
     credentials = zip(
