@@ -587,6 +587,7 @@ def company_facts(
         "level": level or "all, each against its own level",
         "floor": f"{floors} of {len(kept)} at the prevailing wage",
     }
+    spread_of, spread_text = own_spread(kept, model)
     figure = {
         "id": ident,
         "source": SOURCE,
@@ -595,6 +596,8 @@ def company_facts(
         **({"level": level} if level else {}),
         "figure": "average",
         "amount": round(geometric_mean([r.wage for r in kept])),
+        "p10": round(spread_of[0]),
+        "p90": round(spread_of[1]),
         "n": len(kept),
         "basis": "base",
         "year": 2024,
@@ -608,6 +611,7 @@ def company_facts(
             f"The geometric mean of ANNUAL_WAGE over the employer's {len(kept)} records in the "
             "computer and mathematical occupations (SOC 15-xxxx) or with an ML title"
             + (f" whose title reads {level}." if level else ".")
+            + spread_text
         ),
     }
     reference = {
@@ -637,6 +641,21 @@ def company_facts(
         ),
     }
     return [figure, reference]
+
+
+def own_spread(own: list[Record], model: Model) -> tuple[tuple[float, float], str]:
+    """(P10, P90) of an employer's wages, each moved to the nation by its worksite state's
+    factor, over its ML/software-titled records (all of them where fewer than MIN_RECORDS):
+    how much its pay varies, which a known employer's band holds instead of the market's."""
+    titled = [r for r in own if r.titled]
+    chosen, which = (titled, "ML/software-titled") if len(titled) >= MIN_RECORDS else (own, "")
+    moved = sorted(r.wage / model.state_ratio(r.state) for r in chosen)
+    cuts = statistics.quantiles(moved, n=10, method="inclusive")
+    words = f"{len(chosen)} {which} records".replace("  ", " ")
+    return (cuts[0], cuts[8]), (
+        f" p10 and p90: the 10th and 90th percentiles of ANNUAL_WAGE over its {words}, each "
+        "divided by its worksite state's factor (lca.base.state.*): the spread of its own pay."
+    )
 
 
 def plural(count: int, word: str) -> str:

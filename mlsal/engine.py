@@ -545,7 +545,10 @@ def _factor_at_level(catalog: Catalog, dimension: str, value: str, level: str | 
         lambda: _make_factor(catalog, dimension, value, by_level),
     )
     if level is not None and by_level is None and factor.applied and catalog.has_levels(dimension):
-        return replace(factor, reason=_level_reason(catalog, dimension, value, level))
+        # Its figure for all levels, on the national ladder: how its pay spreads over all its
+        # levels says nothing of one level's, so the market's spread stays.
+        why = _level_reason(catalog, dimension, value, level)
+        return replace(factor, reason=why, spread=None)
     return factor
 
 
@@ -582,7 +585,20 @@ def _make_factor(catalog: Catalog, dimension: str, value: str, level: str | None
         reason=_level_reason(catalog, dimension, value, level),
         raw_multiplier=math.exp(mean),
         place_adjusted=adjusted >= total / 2,
+        spread=_own_spread(catalog, views),
     )
+
+
+def _own_spread(catalog: Catalog, views: list[SourceView]) -> float | None:
+    """The spread of a value's own records (P10 and P90 its facts state beside their figure,
+    weighted by their count), or None where no fact states it."""
+    facts = [catalog.facts_by_id[f.fact] for view in views for f in view.figures]
+    spread = [f for f in facts if f.figure == "average" and f.p10 and f.p90 and f.n]
+    if not spread:
+        return None
+    width = z_score(90) - z_score(10)
+    total = sum(f.n or 0 for f in spread)
+    return sum((f.n or 0) * math.log((f.p90 or 1) / (f.p10 or 1)) / width for f in spread) / total
 
 
 def _level_reason(catalog: Catalog, dimension: str, value: str, level: str | None) -> str | None:
@@ -734,6 +750,7 @@ class Share:
         "level",
         "holds_place",
         "conversion",
+        "spread",
     )
 
     def __init__(
@@ -768,6 +785,7 @@ class Share:
         self.band = band
         self.level: str | None = None  # the band's: the level it is for
         self.holds_place = False  # the employer's: its figure already holds the place
+        self.spread: float | None = None  # the employer's: its own pay's spread, if known
         self.conversion: Conversion | None = None  # the band's: the currency shown
 
 
@@ -828,6 +846,8 @@ def _employer_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
     share = Share(catalog, factors, noticed=noticed)
     # An employer's figure measured against the nation already holds where it pays.
     share.holds_place = factor.applied and not factor.place_adjusted
+    # Its own records' spread is of base wages: it stands in the base band only.
+    share.spread = factor.spread if factor.applied and catalog.pay_read == "base" else None
     return share
 
 
@@ -967,6 +987,8 @@ def median_and_sigma(
     variance = band.variance + (
         work.variance + place.variance + employer.variance + credentials.variance
     )
+    if employer.spread is not None and band.band is not None:  # a known employer's own spread
+        variance += employer.spread**2 - band.band.sigma_within**2
     return math.exp(log_median), math.sqrt(variance)
 
 

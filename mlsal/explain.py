@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from mlsal.amounts import dollars
 from mlsal.distribution import z_score
+from mlsal.names import possessive
 from mlsal.result import Estimate, Factor, SourceView
 from mlsal.schema import FactorSettings
 
@@ -106,12 +107,18 @@ def result_step(estimate: Estimate) -> Step:
     band = estimate.band
     applied = [f for f in estimate.applied_factors if f.multiplier is not None]
     chain = " × ".join([dollars(band.ordered_median), *(f"{f.multiplier:.4f}" for f in applied)])
-    terms = [f"{band.sigma_within:.4f}²", f"{band.sigma_between:.4f}²"]
+    terms = [f"{estimate.sigma_within:.4f}²", f"{band.sigma_between:.4f}²"]
     terms += [f"{f.sigma_between:.4f}²" for f in applied if f.sigma_between > 0]
     low_z = z_score(estimate.low_percentile)
     high_z = z_score(estimate.high_percentile)
-    lines = [
-        f"median = {chain} = {dollars(estimate.median)}",
+    employer = estimate.own_spread
+    lines = [f"median = {chain} = {dollars(estimate.median)}"]
+    if employer is not None:
+        lines.append(
+            f"σ_within = {estimate.sigma_within:.4f}, the spread of {possessive(employer.label)} "
+            f"own records (P10 to P90), in place of the baseline's {band.sigma_within:.4f}"
+        )
+    lines += [
         f"σ = √({' + '.join(terms)}) = {estimate.sigma:.4f}",
         f"low (P{estimate.low_percentile}) = {dollars(estimate.median)} × "
         f"exp({low_z:.4f} × {estimate.sigma:.4f}) = {dollars(estimate.low)}",

@@ -64,6 +64,9 @@ class Factor(Record):
     raw_multiplier: float | None = None  # before thin evidence is pulled toward 1
     # Measured against the same work in the same places: a place's factor still applies.
     place_adjusted: bool = False
+    # How much the value's own pay varies (log-scale sigma of its records): a known employer's
+    # band holds it in place of the market's spread.
+    spread: float | None = None
 
     @property
     def applied(self) -> bool:
@@ -160,6 +163,22 @@ class Estimate(Record):
     @property
     def applied_factors(self) -> list[Factor]:
         return [f for f in self.factors if f.applied]
+
+    @property
+    def own_spread(self) -> Factor | None:
+        """The applied employer factor whose own spread the band holds in place of the
+        baseline's σ_within (engine.median_and_sigma; base salary only), if any."""
+        if self.basis != "base":
+            return None
+        return next(
+            (f for f in self.applied_factors if f.dimension == "company" and f.spread), None
+        )
+
+    @property
+    def sigma_within(self) -> float:
+        """The spread of pay within the profile: a known employer's own, else the baseline's."""
+        employer = self.own_spread
+        return self.band.sigma_within if employer is None else employer.spread or 0.0
 
     @property
     def basis_text(self) -> str:

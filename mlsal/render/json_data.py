@@ -57,6 +57,7 @@ def estimate_data(estimate: Estimate) -> dict[str, Any]:
         "baseline": _baseline(estimate),
         "factors": [factor_data(f) for f in estimate.factors],
         "sigma": round(estimate.sigma, 4),
+        "sigma_within": round(estimate.sigma_within, 4),
         "sources": [_source(s) for s in estimate.sources],
         "references": [_reference(r) for r in estimate.references],
         "real": _purchasing_power(estimate.purchasing_power),
@@ -137,6 +138,7 @@ def factor_data(factor: Factor) -> dict[str, Any]:
             None if factor.raw_multiplier is None else round(factor.raw_multiplier, 4)
         ),
         "sigma_between": round(factor.sigma_between, 4),
+        "spread": None if factor.spread is None else round(factor.spread, 4),
         "sources": sorted({v.source for v in factor.views}),
         "evidence": [_view(v, dollars=False) for v in factor.views],
         "reason": factor.reason,

@@ -276,3 +276,30 @@ def test_batch_reads_an_employers_rung_per_row(run: Run) -> None:
     first, second, third = mlsal.estimate_many(rows, errors="keep")
     assert first["median"] == second["median"] and first["error"] is None
     assert third["median"] is None and "unknown level 'SDE II' for Meta" in third["error"]
+
+
+def test_a_known_employers_band_holds_its_own_spread(run: Run, catalog: Catalog) -> None:
+    """Its records' P10 and P90 (moved to the nation by their state's factor) stand in for
+    the market's spread, in base salary, where the figure is for the level asked."""
+    google = catalog.facts_by_id["lca.google"]
+    own = math.log(google.p90 / google.p10) / (2 * 1.2816)  # type: ignore[operator]
+    data = run.json("explain", "--company", "google", "--state", "CA")
+    assert data["sigma_within"] == pytest.approx(own, abs=1e-4)
+    assert data["sigma_within"] < data["baseline"]["sigma_within"]
+    factors = [f for f in data["factors"] if f["status"] == "applied"]
+    assert data["sigma"] == pytest.approx(
+        math.sqrt(
+            data["sigma_within"] ** 2
+            + data["baseline"]["sigma_between"] ** 2
+            + sum(f["sigma_between"] ** 2 for f in factors)
+        ),
+        abs=1e-3,
+    )
+    result = next(s for s in data["steps"] if s["kind"] == "result")
+    assert any("the spread of Google's own records" in line for line in result["lines"])
+    # At a level its records do not state, its all-levels spread says nothing of that level's.
+    senior = run.json("estimate", "--company", "google", "--level", "senior")
+    assert senior["sigma_within"] == senior["baseline"]["sigma_within"]
+    # Gross pay holds bonus: base wages' spread is not its spread.
+    gross = run.json("estimate", "--company", "google", "--state", "CA", "--pay", "gross")
+    assert gross["sigma_within"] == gross["baseline"]["sigma_within"]
