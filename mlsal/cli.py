@@ -439,8 +439,11 @@ def offer(
     """
 
     def compute() -> View:
-        from mlsal.api import estimate_result
+        from dataclasses import replace
+
+        from mlsal.api import catalog, estimate_result
         from mlsal.offer import (
+            OfferAssessment,
             OfferParts,
             assess,
             counted_offer,
@@ -451,10 +454,19 @@ def offer(
 
         amounts, currency = OfferParts(amount, base, bonus, equity).read()
         shown = in_offer_currency(profile, currency)
-        result = estimate_result(shown, data_dirs=Settings.data_dirs, pay=Settings.pay)
-        offered, counted, left_out = counted_offer(amounts, result.basis, currency)
-        dollars = offer_in_dollars(result, offered)
-        return offer_view(assess(load(), result, dollars, counted, tuple(left_out)))
+
+        def judged(pay: str) -> OfferAssessment:
+            result = estimate_result(shown, data_dirs=Settings.data_dirs, pay=pay)
+            offered, counted, left_out = counted_offer(amounts, result.basis, currency)
+            dollars = offer_in_dollars(result, offered)
+            return assess(
+                catalog(Settings.data_dirs, pay), result, dollars, counted, tuple(left_out)
+            )
+
+        assessment = judged(Settings.pay)
+        if assessment.estimate.basis == "base" and "bonus" in amounts:  # like with like, both
+            assessment = replace(assessment, also=judged("gross"))
+        return offer_view(assessment)
 
     show(output_format, compute)
 

@@ -151,6 +151,8 @@ class OfferAssessment:
     estimate: Estimate
     counted: str = "the offer as given"  # the parts of the offer compared
     left_out: tuple[str, ...] = ()  # parts the market figures do not hold
+    # Base salary judged, with a bonus given: base + bonus against gross pay as well.
+    also: OfferAssessment | None = None
 
 
 LEVELS = ("low", "medium", "high")

@@ -201,7 +201,10 @@ def _row(row: Row, dimension: str) -> dict[str, Any]:
 
 
 def offer_data(assessment: OfferAssessment) -> dict[str, Any]:
+    """The verdict, with the estimate it is judged against; `also`: the same offer's base and
+    bonus judged against gross pay, where base salary was judged and a bonus given."""
     estimate = assessment.estimate
+    also = assessment.also
     return {
         "offer": estimate.in_currency(assessment.offer),
         "currency": estimate.currency,
@@ -214,6 +217,7 @@ def offer_data(assessment: OfferAssessment) -> dict[str, Any]:
         "counted": assessment.counted,
         "left_out": list(assessment.left_out),
         "estimate": estimate_data(estimate),
+        "also": None if also is None else offer_data(also),
     }
 
 

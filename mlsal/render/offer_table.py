@@ -19,6 +19,19 @@ def ordinal(number: int) -> str:
     return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
 
 
+def also_line(assessment: OfferAssessment) -> str:
+    """The base and bonus against gross pay too, where base salary was judged."""
+    also = assessment.also
+    if also is None:
+        return ""
+    estimate = also.estimate
+    return (
+        f"\nAlso: {also.counted}, {pay(estimate, also.offer)}, against {estimate.basis_text} "
+        f"(median {pay(estimate, estimate.median)}): {also.verdict}, the "
+        f"{ordinal(round(also.percentile))} percentile."
+    )
+
+
 def render_offer(assessment: OfferAssessment) -> RenderableType:
     estimate = assessment.estimate
     sign = "+" if assessment.gap >= 0 else "-"
@@ -56,6 +69,7 @@ def render_offer(assessment: OfferAssessment) -> RenderableType:
             f"{estimate.basis_text} (each source's own measure is in the JSON output's "
             "basis_by_source)."
             + "".join(f"\nLeft out: {part}" for part in assessment.left_out)
+            + also_line(assessment)
             + "\n"
         ),
         trust,

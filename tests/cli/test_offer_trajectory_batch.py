@@ -377,3 +377,17 @@ def test_the_page_says_once_what_the_pay_holds(run: Run) -> None:
     assert base.count("(base salary, no bonus or equity)") == 1
     gross = run("estimate", "--years", "3", "--pay", "gross").stdout
     assert gross.count("(gross pay, bonus not separated, no equity") == 1
+
+
+def test_base_and_bonus_are_also_judged_against_gross_pay(run: Run) -> None:
+    profile = ["--years", "5", "--company", "google"]
+    both = run.json("offer", "--base", "200k", "--bonus", "10%", *profile)
+    assert both["counted"] == "base" and both["estimate"]["basis"] == "base"
+    also = both["also"]
+    assert also["counted"] == "base + bonus" and also["offer"] == 220_000
+    assert also["estimate"]["basis"] == "gross" and also["also"] is None
+    gross_alone = run.json("offer", "--base", "200k", "--bonus", "10%", *profile, "--pay", "gross")
+    assert gross_alone["percentile"] == also["percentile"] and gross_alone["also"] is None
+    assert run.json("offer", "200k", *profile)["also"] is None  # no bonus: base alone
+    table = " ".join(run("offer", "--base", "200k", "--bonus", "10%", *profile).stdout.split())
+    assert "Also: base + bonus, $220,000, against gross pay, bonus not separated" in table
