@@ -72,12 +72,15 @@ ML_TITLE = re.compile(
 )
 # The titles the base salary ladder is read from: ML work, or software engineering.
 SOFTWARE_TITLE = re.compile(r"software|developer", re.IGNORECASE)
+# A trailing numeral is a rung only after a word ("Engineer II"), never after a code: EY files
+# "Operations Research Analysts - KBGFJG217928-3", whose 3 is a requisition's, not a level.
+AFTER_A_WORD = r"(?:^|\s)[a-z]+ "
 LEVEL_WORDS = (  # the first that matches wins: "Senior Staff Engineer" is staff
     ("principal", r"\b(principal|distinguished|fellow)\b"),
     ("staff", r"\bstaff\b"),
-    ("senior", r"\b(senior|sr)\b|\b(iii|3)$"),
-    ("mid", r"\b(ii|2)$"),
-    ("entry", r"\b(junior|jr|entry|graduate|new grad)\b|\b(i|1)$"),
+    ("senior", rf"\b(senior|sr)\b|{AFTER_A_WORD}(iii|3)$"),
+    ("mid", rf"{AFTER_A_WORD}(ii|2)$"),
+    ("entry", rf"\b(junior|jr|entry|graduate|new grad)\b|{AFTER_A_WORD}(i|1)$"),
 )
 LEVELS = ("entry", "mid", "senior", "staff", "principal")
 LEGAL_FORMS = {

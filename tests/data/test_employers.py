@@ -72,6 +72,9 @@ def test_employers_are_matched_to_companies(filed: str, company: str | None) -> 
         ("Junior Data Scientist", "entry"),
         ("Software Engineer", "unstated"),
         ("Staffing Coordinator", "unstated"),  # 'staff' only as a word
+        ("Operations Research Analysts - KBGFJG217928-3", "unstated"),  # a code's 3, filed by EY
+        ("Information Security Analysts - KBGFJG219668-2", "unstated"),
+        ("Data Scientist 1", "entry"),
     ],
 )
 def test_title_levels(title: str, level: str) -> None:
