@@ -22,8 +22,16 @@ Cells:
                 the role and company-size cells)
 - role:         each other role, US, all levels
 - company_size: ML engineers, US, all levels, by company size (S, M, L)
-- country:      the five roles pooled, all levels, by company country (every country with
-                MIN_RECORDS records); relative to the same pool in the US (`aijobs.roles.US`)
+- country:      the five roles pooled, by company country, from the records paid in the
+                country's own currency (Babel's territory currencies): a record abroad priced
+                in US dollars is most likely a US employer's posting (92 % of Canada's are),
+                so it is left out and counted in the fact's note; every country with
+                MIN_RECORDS such records, all levels, relative to the same pool in the US
+                (`aijobs.roles.US`); and each level with MIN_RECORDS, relative to the US pool
+                at that level (`aijobs.roles.US.<level>`)
+- work_mode:    by remote_ratio (100 remote, 50 hybrid, 0 on site): in the US, ML engineers
+                by level (and all levels) against the level's cell; abroad, the country's
+                own-currency pool against its country cell
 - currency:     the conversion rate the records of each year imply (salary / salary_in_usd),
                 per currency; every record of a currency and year states the same rate to
                 four decimals, and the fact quotes one of them
@@ -35,6 +43,7 @@ Cells:
 from __future__ import annotations
 
 import csv
+import functools
 import statistics
 import sys
 from collections import Counter, defaultdict
@@ -93,6 +102,8 @@ class Record:
     country: str
     size: str  # S, M, L
     salary: float  # in dollars of LATEST_YEAR
+    currency: str  # the currency the salary was stated in (salary_currency)
+    remote: str  # remote_ratio: 0 (on site), 50 (hybrid), 100 (remote)
 
 
 def cpi_by_year(text: str) -> dict[int, float]:
@@ -116,6 +127,8 @@ def read_records(text: str, cpi: dict[int, float]) -> list[Record]:
                 row["company_location"],
                 row["company_size"],
                 aged,
+                row["salary_currency"],
+                row["remote_ratio"],
             )
         )
     return records
@@ -180,6 +193,7 @@ def derive(raw_text: str, cpi_text: str, years: tuple[int, ...] = YEARS) -> list
         *role_cells(records, quote),
         *size_cells(mle_us, quote),
         *country_cells(records, quote),
+        *work_cells(records, mle_us, quote),
     ]
     facts = [c for c in candidates if c is not None]
     kept = {f["id"] for f in facts}
@@ -211,6 +225,18 @@ def reference_cells(records: list[Record], mle_us: list[Record], quote: str) -> 
             {"role": "all five roles", "company_location": "US"},
             quote,
             dimension="reference",
+        ),
+        *(
+            cell(
+                f"{US_ROLES_ID}.{level}",
+                records,
+                lambda r, c=code: r.country == "US" and r.level == c,
+                {"role": "all five roles", "company_location": "US", "experience_level": code},
+                quote,
+                dimension="reference",
+            )
+            for code, levels in LEVELS.items()
+            for level in levels
         ),
     ]
 
@@ -268,21 +294,144 @@ def size_cells(mle_us: list[Record], quote: str) -> Cells:
     ]
 
 
+def in_own_currency(record: Record) -> bool:
+    """Whether a record is paid in its company country's own currency."""
+    return record.currency in own_currencies(record.country)
+
+
+@functools.cache
+def own_currencies(country: str) -> tuple[str, ...]:
+    from babel.numbers import get_territory_currencies
+
+    return tuple(get_territory_currencies(country))
+
+
 def country_cells(records: list[Record], quote: str) -> Cells:
-    counts = Counter(r.country for r in records)
-    return [
-        cell(
-            f"aijobs.roles.{country}",
-            records,
-            lambda r, c=country: r.country == c,
-            {"role": "all five roles", "company_location": country},
-            quote,
-            dimension="country",
-            value=country,
-            reference=US_ROLES_ID,
+    abroad = [r for r in records if r.country != "US"]
+    own = Counter(r.country for r in abroad if in_own_currency(r))
+    dollars = Counter(r.country for r in abroad if r.currency == "USD")
+    cells: Cells = []
+    for country in sorted(c for c, n in own.items() if n >= MIN_RECORDS):
+        currency = "/".join(own_currencies(country))
+        left_out = (
+            f"{dollars[country]} records of {country} priced in US dollars are left out: most "
+            "likely US employers' postings, they are not pay in the country's own market."
+            if dollars[country]
+            else None
         )
-        for country in sorted(c for c, n in counts.items() if n >= MIN_RECORDS and c != "US")
-    ]
+        cells.append(
+            cell(
+                f"aijobs.roles.{country}",
+                records,
+                lambda r, c=country: r.country == c and in_own_currency(r),
+                {
+                    "role": "all five roles",
+                    "company_location": country,
+                    "salary_currency": currency,
+                },
+                quote,
+                dimension="country",
+                value=country,
+                reference=US_ROLES_ID,
+                **({"note": left_out} if left_out else {}),
+            )
+        )
+        cells.extend(country_level_cells(records, country, currency, quote))
+    return cells
+
+
+def country_level_cells(records: list[Record], country: str, currency: str, quote: str) -> Cells:
+    """The country's own-currency records at one level, against the US records of the five
+    roles at that level: a country's ladder need not be the US one's (its seniors may earn
+    less of US pay than its juniors), and its mix of levels is its own."""
+    cells: Cells = []
+    for code, levels in LEVELS.items():
+        for level in levels:
+            more = {"note": EX_NOTE} if code == "EX" else {}
+            cells.append(
+                cell(
+                    f"aijobs.roles.{country}.{level}",
+                    records,
+                    lambda r, c=code: r.country == country and in_own_currency(r) and r.level == c,
+                    {
+                        "role": "all five roles",
+                        "company_location": country,
+                        "salary_currency": currency,
+                        "experience_level": code,
+                    },
+                    quote,
+                    dimension="country",
+                    value=country,
+                    level=level,
+                    reference=f"{US_ROLES_ID}.{level}",
+                    **more,
+                )
+            )
+    return cells
+
+
+WORK_MODES = {"100": "remote", "50": "hybrid", "0": "onsite"}
+
+
+def work_cells(records: list[Record], mle_us: list[Record], quote: str) -> Cells:
+    """Pay by work mode: in the US against the ML engineers of the same level (and of all
+    levels); abroad against the country's own-currency pool (its country cell)."""
+    cells: Cells = []
+    for ratio, mode in WORK_MODES.items():
+        cells.append(
+            cell(
+                f"aijobs.work.{mode}.US",
+                mle_us,
+                lambda r, m=ratio: r.remote == m,
+                {"role": "ml-engineer", "company_location": "US", "remote_ratio": ratio},
+                quote,
+                dimension="work_mode",
+                value=mode,
+                reference=OVERALL_ID,
+            )
+        )
+        for code, levels in LEVELS.items():
+            for level in levels:
+                cells.append(
+                    cell(
+                        f"aijobs.work.{mode}.US.{level}",
+                        mle_us,
+                        lambda r, m=ratio, c=code: r.remote == m and r.level == c,
+                        {
+                            "role": "ml-engineer",
+                            "company_location": "US",
+                            "experience_level": code,
+                            "remote_ratio": ratio,
+                        },
+                        quote,
+                        dimension="work_mode",
+                        value=mode,
+                        level=level,
+                        reference=f"aijobs.ml-engineer.US.{level}",
+                    )
+                )
+    abroad = [r for r in records if r.country != "US" and in_own_currency(r)]
+    countries = Counter(r.country for r in abroad)
+    for country in sorted(c for c, n in countries.items() if n >= MIN_RECORDS):
+        for ratio, mode in WORK_MODES.items():
+            cells.append(
+                cell(
+                    f"aijobs.work.{mode}.{country}",
+                    abroad,
+                    lambda r, m=ratio, c=country: r.country == c and r.remote == m,
+                    {
+                        "role": "all five roles",
+                        "company_location": country,
+                        "salary_currency": "/".join(own_currencies(country)),
+                        "remote_ratio": ratio,
+                    },
+                    quote,
+                    dimension="work_mode",
+                    value=mode,
+                    reference=f"aijobs.roles.{country}",
+                )
+            )
+    return cells
 
 
 def rate_facts(text: str, years: tuple[int, ...] = YEARS) -> list[dict[str, Any]]:

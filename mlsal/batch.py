@@ -175,8 +175,8 @@ class BatchEstimator:
         return found[field]
 
     def _places(self, typed: list[tuple[Any, ...]], failed: set[int]) -> list[Any]:
-        """Each (city, state, country) as (city, state, country, unmatched city), resolved
-        together: they must agree."""
+        """Each (city, state, country, work mode) as (city, state, country, unmatched city,
+        work mode), resolved together: they must agree."""
 
         def make(index: int) -> Any:
             if index in failed:
@@ -190,13 +190,19 @@ class BatchEstimator:
             failed.update(_positions(found, BAD))
         return found
 
-    def _place(self, city: Any, state: Any, country: Any) -> Any:
+    def _place(self, city: Any, state: Any, country: Any, work_mode: Any) -> Any:
         try:
-            profile = Profile(city=city, state=state, country=country)
+            profile = Profile(city=city, state=state, country=country, work_mode=work_mode)
             resolved = resolve_profile(profile, self.catalog)
         except UsageError:
             return BAD
-        return resolved.city, resolved.state, resolved.country, resolved.unmatched_city
+        return (
+            resolved.city,
+            resolved.state,
+            resolved.country,
+            resolved.unmatched_city,
+            resolved.work_mode,
+        )
 
     def _shares(self, kind: str, keys: Iterable[tuple[Any, ...]], failed: set[int]) -> list[Share]:
         """Each row's share of this kind (the engine's, made once per key)."""
@@ -223,7 +229,8 @@ class BatchEstimator:
         return found
 
 
-PLACE_FIELDS = ("city", "state", "country")  # resolved together: they must agree
+# Resolved together: they must agree ('--city remote' is a work mode).
+PLACE_FIELDS = ("city", "state", "country", "work_mode")
 MISSING, BAD = object(), object()
 
 

@@ -453,14 +453,19 @@ def offer(
         from mlsal.render.views import offer_view
 
         amounts, currency = OfferParts(amount, base, bonus, equity).read()
-        shown = in_offer_currency(profile, currency)
+        shown = in_offer_currency(catalog(Settings.data_dirs), profile, currency)
 
         def judged(pay: str) -> OfferAssessment:
             result = estimate_result(shown, data_dirs=Settings.data_dirs, pay=pay)
-            offered, counted, left_out = counted_offer(amounts, result.basis, currency)
+            offered, counted, left_out = counted_offer(amounts, result.basis, result.currency)
             dollars = offer_in_dollars(result, offered)
             return assess(
-                catalog(Settings.data_dirs, pay), result, dollars, counted, tuple(left_out)
+                catalog(Settings.data_dirs, pay),
+                result,
+                dollars,
+                counted,
+                tuple(left_out),
+                given=offered,
             )
 
         assessment = judged(Settings.pay)

@@ -6,10 +6,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from mlsal.catalog import Catalog
-from mlsal.dimensions import BY_DIMENSION, DIMENSION_NAMES, INPUTS
+from mlsal.dimensions import BY_DIMENSION, BY_FIELD, DIMENSION_NAMES, INPUTS
 from mlsal.engine import estimate
-from mlsal.errors import UsageError
-from mlsal.names import did_you_mean, nearest
+from mlsal.errors import NoFigure, UsageError
+from mlsal.names import did_you_mean, nearest, possessive
 from mlsal.profile import Profile, resolve_profile
 from mlsal.result import Estimate
 
@@ -72,9 +72,7 @@ def resolve_dimension(text: str) -> str:
 
 def infer_dimension(catalog: Catalog, values: list[str]) -> str:
     """The one dimension every value names, or a UsageError saying what each value matched."""
-    matches = {
-        value: [d for d in COMPARABLE if catalog.lookup(d, value) is not None] for value in values
-    }
+    matches = {value: _dimensions_named(catalog, value) for value in values}
     unknown = [value for value, found in matches.items() if not found]
     if unknown:
         value = unknown[0]
@@ -90,6 +88,18 @@ def infer_dimension(catalog: Catalog, values: list[str]) -> str:
         raise UsageError(f"the values are of different kinds ({described}); compare one kind")
     choices = ", ".join(sorted(common))
     raise AmbiguousValues(f"the values are ambiguous ({described}); name the dimension: {choices}")
+
+
+def _dimensions_named(catalog: Catalog, value: str) -> list[str]:
+    """The dimensions a value names: a city of the world's counts as a city ('Berlin')."""
+    found = [d for d in COMPARABLE if catalog.lookup(d, value) is not None]
+    if not found:
+        from mlsal import world
+
+        name = value.rpartition(",")[0] or value  # 'Berlin, DE': a city by its name
+        if world.cities_named(name) or world.shared_name(name):
+            found = ["city"]
+    return found
 
 
 def compare(
@@ -114,13 +124,23 @@ def compare(
     rows: list[Row] = []
     seen: set[str] = set()
     for text in values:
-        key = catalog.resolve(dimension, text)
+        # A city is resolved with the profile: it may be a city of the world, a work mode.
+        key = text if dimension == "city" else catalog.resolve(dimension, text)
+        setting: Any = (key,) if BY_DIMENSION[dimension].is_list else key
+        try:
+            resolved = resolve_profile(replace(profile, **{field: setting}), catalog)
+            result = estimate(catalog, resolved)
+        except NoFigure as error:  # a place no source prices: a row that says so
+            if text in seen:
+                continue
+            seen.add(text)
+            rows.append(_no_figure_row(catalog, profile, field, text, str(error)))
+            continue
+        if dimension == "city":
+            key = resolved.city or resolved.unmatched_city or resolved.work_mode or text
         if key in seen:
             continue
         seen.add(key)
-        setting: Any = (key,) if BY_DIMENSION[dimension].is_list else key
-        resolved = resolve_profile(replace(profile, **{field: setting}), catalog)
-        result = estimate(catalog, resolved)
         rows.append(_row(catalog, dimension, key, result))
         warnings.extend(flag for flag in result.flags if flag not in warnings)
     if sort is not None:
@@ -130,6 +150,8 @@ def compare(
 
 
 def _row(catalog: Catalog, dimension: str, key: str, result: Estimate) -> Row:
+    if dimension == "city" and result.profile.city != key:  # a city the data hold no figure for
+        return _unmatched_row(catalog, key, result)
     label = catalog.label(dimension, key)
     if dimension == "level":
         return Row(label, key, result, "estimated", None)
@@ -141,6 +163,32 @@ def _row(catalog: Catalog, dimension: str, key: str, result: Estimate) -> Row:
     if factor.status in ("skipped", "not stacked"):
         return Row(label, key, result, "estimated", f"not applied: {factor.reason}")
     return Row(label, key, result, "estimated", factor.reason)
+
+
+def _no_figure_row(catalog: Catalog, profile: Profile, field: str, text: str, why: str) -> Row:
+    """A row without figures: the estimate it carries (for its columns) is the profile's
+    without any place, and its low, median and high are never shown."""
+    unset: Any = Profile.__dataclass_fields__[field].default
+    placeless = replace(profile, city=None, state=None, country=None, work_mode=None)
+    placeless = replace(placeless, **{field: unset})
+    carrier = estimate(catalog, resolve_profile(placeless, catalog))
+    dimension = BY_FIELD[field].dimension or field
+    key = catalog.lookup(dimension, text)
+    label = text.strip() if key is None else catalog.label(dimension, key)
+    return Row(label, key or text.strip(), carrier, "no figure", why)
+
+
+def _unmatched_row(catalog: Catalog, name: str, result: Estimate) -> Row:
+    """A city priced by its state or country ('Berlin': Germany's figure), or remote work."""
+    profile = result.profile
+    if profile.work_mode is not None and name == profile.work_mode:
+        return Row(catalog.label("work_mode", name), name, result, "estimated", None)
+    if profile.state is not None:
+        where = catalog.label("state", profile.state)
+    else:
+        where = catalog.label("country", profile.country or "")
+    why = f"no figure of its own; {possessive(where)} applies"
+    return Row(f"{name}, {where}", name, result, "estimated", why)
 
 
 def _sorted(rows: list[Row], sort: str) -> list[Row]:

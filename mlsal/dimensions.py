@@ -131,6 +131,18 @@ INPUTS: tuple[Input, ...] = (
         description="country, relative to the same source's US figure",
     ),
     Input(
+        "work_mode",
+        "name",
+        "--work",
+        "MODE",
+        "remote, hybrid or onsite (also --city remote).",
+        dimension="work_mode",
+        spellings=("work", "work mode"),
+        words=("work", "mode", "modes", "work modes"),
+        plural="work_modes",
+        description="remote, hybrid or on site, relative to the same source's pay in the country",
+    ),
+    Input(
         "industry",
         "name",
         "--industry",

@@ -18,9 +18,9 @@ from mlsal.amounts import dollars
 from mlsal.catalog import Catalog
 from mlsal.dimensions import LIST_FIELDS, NAMED_FIELDS
 from mlsal.distribution import center_of_figure, quantile, spread_of_figure, z_score
-from mlsal.errors import UsageError
+from mlsal.errors import NoFigure, UsageError
 from mlsal.names import possessive
-from mlsal.profile import Profile, years_text
+from mlsal.profile import Profile, countries_with_figures, years_text
 from mlsal.result import (
     Band,
     Conversion,
@@ -359,21 +359,29 @@ def level_blocks(
 def _level_blocks(
     catalog: Catalog, as_of: int
 ) -> tuple[dict[str, float], list[tuple[list[str], float]]]:
-    blocks: list[tuple[list[str], float, float]] = []  # (levels, log mean, weight)
     raw: dict[str, float] = {}
+    items: list[tuple[str, float, float]] = []
     for level in catalog.values["level"]:
         views = level_views(catalog, level.key, as_of)
         if not views:
             continue
         mean, _ = _weighted_log_stats(views)
-        weight = sum(v.weight for v in views)
         raw[level.key] = math.exp(mean)
-        blocks.append(([level.key], mean, weight))
+        items.append((level.key, mean, sum(v.weight for v in views)))
+    return raw, in_order(items)
+
+
+def in_order(items: list[tuple[str, float, float]]) -> list[tuple[list[str], float]]:
+    """(key, log value, weight) in their order, with each run of values out of order pooled
+    into its weighted mean (pool-adjacent-violators: isotonic regression)."""
+    blocks: list[tuple[list[str], float, float]] = []  # (keys, log mean, weight)
+    for key, mean, weight in items:
+        blocks.append(([key], mean, weight))
         while len(blocks) > 1 and blocks[-2][1] > blocks[-1][1]:
-            (levels_a, mean_a, weight_a), (levels_b, mean_b, weight_b) = blocks[-2:]
+            (keys_a, mean_a, weight_a), (keys_b, mean_b, weight_b) = blocks[-2:]
             pooled = (mean_a * weight_a + mean_b * weight_b) / (weight_a + weight_b)
-            blocks[-2:] = [(levels_a + levels_b, pooled, weight_a + weight_b)]
-    return raw, [(levels, mean) for levels, mean, _ in blocks]
+            blocks[-2:] = [(keys_a + keys_b, pooled, weight_a + weight_b)]
+    return [(keys, mean) for keys, mean, _ in blocks]
 
 
 def make_band(catalog: Catalog, level: str | None, as_of: int) -> Band:
@@ -426,10 +434,14 @@ def _make_band(catalog: Catalog, level: str | None, as_of: int) -> Band:
 
 
 def factor_views(
-    catalog: Catalog, dimension: str, value: str, level: str | None = None
+    catalog: Catalog,
+    dimension: str,
+    value: str,
+    level: str | None = None,
+    within: str | None = None,
 ) -> list[SourceView]:
     """Each source's figure for the value divided by the same source's reference figure."""
-    by_source = ratios_by_source(catalog, relative_facts(catalog, dimension, value, level))
+    by_source = ratios_by_source(catalog, relative_facts(catalog, dimension, value, level, within))
     percentiles = _range_percentiles(catalog)
     views = []
     for source, group in sorted(by_source.items()):
@@ -478,12 +490,18 @@ def ratios_by_source(
 
 
 def relative_facts(
-    catalog: Catalog, dimension: str, value: str, level: str | None = None
+    catalog: Catalog,
+    dimension: str,
+    value: str,
+    level: str | None = None,
+    within: str | None = None,
 ) -> list[Fact]:
     """The value's figures that have a reference; a city's only those measured against its
     own country (a city abroad measured against the US says nothing its country's factor
-    does not; the country's own records say it better). Of a source that gives figures by
-    level, its figures for the level where it has them, else its figure for all levels."""
+    does not; the country's own records say it better); a work mode's only those measured
+    against the country `within` (remote work in the UK against UK pay). Of a source that
+    gives figures by level, its figures for the level where it has them, else its figure for
+    all levels."""
     facts = _for_level(
         [
             f
@@ -492,6 +510,9 @@ def relative_facts(
         ],
         level,
     )
+    if dimension == "work_mode":
+        home = catalog.method.reference.country
+        return [f for f in facts if (_measured_against(catalog, f) or home) == (within or home)]
     if dimension != "city":
         return facts
     country = catalog.value("city", value).country
@@ -528,21 +549,32 @@ def _within_state(catalog: Catalog, city: Factor) -> bool:
     return bool(references) and all(r.dimension == "state" for r in references)
 
 
-def make_factor(catalog: Catalog, dimension: str, value: str, level: str | None = None) -> Factor:
-    """The factor of one value (for one level, where sources give figures by level), once per
-    catalog."""
+def make_factor(
+    catalog: Catalog,
+    dimension: str,
+    value: str,
+    level: str | None = None,
+    within: str | None = None,
+) -> Factor:
+    """The factor of one value (for one level, where sources give figures by level; within
+    one country, for a work mode), once per catalog."""
     return catalog.remember(
-        ("factor at level", dimension, value, level),
-        lambda: _factor_at_level(catalog, dimension, value, level),
+        ("factor at level", dimension, value, level, within),
+        lambda: _factor_at_level(catalog, dimension, value, level, within),
     )
 
 
-def _factor_at_level(catalog: Catalog, dimension: str, value: str, level: str | None) -> Factor:
-    facts = catalog.facts_for(dimension, value)
+def _factor_at_level(
+    catalog: Catalog, dimension: str, value: str, level: str | None, within: str | None
+) -> Factor:
+    if dimension == "work_mode":  # of the country's own figures only
+        facts = relative_facts(catalog, dimension, value, None, within)
+    else:
+        facts = catalog.facts_for(dimension, value)
     by_level = level if any(f.level for f in facts) else None  # else one factor serves all
     factor = catalog.remember(
-        ("factor", dimension, value, by_level),
-        lambda: _make_factor(catalog, dimension, value, by_level),
+        ("factor", dimension, value, by_level, within),
+        lambda: _make_factor(catalog, dimension, value, by_level, within),
     )
     if level is not None and by_level is None and factor.applied and catalog.has_levels(dimension):
         # Its figure for all levels, on the national ladder: how its pay spreads over all its
@@ -552,14 +584,18 @@ def _factor_at_level(catalog: Catalog, dimension: str, value: str, level: str | 
     return factor
 
 
-def _make_factor(catalog: Catalog, dimension: str, value: str, level: str | None) -> Factor:
+def _make_factor(
+    catalog: Catalog, dimension: str, value: str, level: str | None, within: str | None = None
+) -> Factor:
     label = catalog.label(dimension, value)
-    views = factor_views(catalog, dimension, value, level)
+    views = factor_views(catalog, dimension, value, level, within)
     if not views:
         if any(catalog.is_reference(f) for f in catalog.facts_for(dimension, value)):
             why = "the sources' reference for this dimension"
             return Factor(dimension, value, label, "reference", 1.0, 0.0, (), why)
         why = _no_figure(dimension)
+        if within is not None:
+            why = f"{why} in {catalog.label('country', within)}"
         records = catalog.value(dimension, value).records if dimension == "company" else None
         if records is not None:  # named, but its records are too few for a figure
             least = catalog.method.limits.min_employer_records
@@ -570,6 +606,8 @@ def _make_factor(catalog: Catalog, dimension: str, value: str, level: str | None
             country = catalog.label("country", catalog.value("city", value).country or "")
             why = f"its sources measure it against US pay only, not against {possessive(country)}"
         return Factor(dimension, value, label, "no figure", None, 0.0, (), why)
+    if dimension in catalog.method.factors.records_needed and not any(v.records for v in views):
+        return Factor(dimension, value, label, "no figure", None, 0.0, (), _no_records(catalog))
     mean, between = _weighted_log_stats(views)
     total = sum(v.weight for v in views)
     shrunk = mean * total / (total + catalog.method.factors.prior_for(dimension))
@@ -609,11 +647,16 @@ def _level_reason(catalog: Catalog, dimension: str, value: str, level: str | Non
     name = catalog.label("level", level)
     if own:
         records = sum(f.n or 0 for f in own)
-        return f"from its own {name} records ({records:,}), against {name} pay elsewhere"
-    return (
-        f"its records give no {name} figure: its figure for all levels applies, on the "
-        "national ladder"
-    )
+        home = catalog.label("country", catalog.method.reference.country)
+        where = f"in {home}" if dimension == "country" else "elsewhere"
+        return f"from its own {name} records ({records:,}), against {name} pay {where}"
+    ladder = ", on the national ladder" if dimension == "company" else ""
+    return f"its records give no {name} figure: its figure for all levels applies{ladder}"
+
+
+def _no_records(catalog: Catalog) -> str:
+    least = catalog.method.limits.min_records
+    return f"no source gives pay from {least} or more records in its own currency"
 
 
 def _no_figure(dimension: str) -> str:
@@ -629,7 +672,7 @@ def _skipped(factor: Factor, why: str, status: FactorStatus = "skipped") -> Fact
 
 
 def location_factors(
-    catalog: Catalog, profile: Profile, company_holds_place: bool = False
+    catalog: Catalog, profile: Profile, company_holds_place: bool = False, level: str | None = None
 ) -> list[Factor]:
     """The most local place with a figure: city, else state, else country.
 
@@ -661,8 +704,6 @@ def location_factors(
             _skipped(f, company_reflects) if f.applied and f.dimension in ("city", "state") else f
             for f in factors
         ]
-    if country is None:
-        return factors
     if country == home:
         why = (
             f"included in the {local.dimension}'s factor"
@@ -670,12 +711,60 @@ def location_factors(
             else "the sources' figures are for the USA"
         )
         factors.append(_reference_factor(catalog, "country", country, why))
-        return factors
-    factor = make_factor(catalog, "country", country)
-    if factor.status == "applied" and profile.city is not None and local is None:
-        factor = replace(factor, reason="the city has no figure of its own; its country's applies")
-    factors.append(factor)
+    elif country is not None:
+        factor = country_factor(catalog, country, level)
+        if (
+            factor.status == "applied"
+            and local is None
+            and (profile.city or profile.unmatched_city)
+        ):
+            why = "the city has no figure of its own; its country's applies"
+            factor = replace(factor, reason=why)
+            # A city abroad measured against US pay only: its country's figure says it.
+            factors = [
+                _skipped(f, f"{f.reason}; {possessive(factor.label)} figure applies")
+                if f.dimension == "city" and f.status == "no figure"
+                else f
+                for f in factors
+            ]
+        factors.append(factor)
+    if profile.work_mode is not None:
+        factors.append(make_factor(catalog, "work_mode", profile.work_mode, level, country or home))
     return factors
+
+
+def country_factor(catalog: Catalog, country: str, level: str | None) -> Factor:
+    """A country's factor at a level: its figure for the level where its records give one,
+    else for all levels; pooled with the next level's where the two would put the country's
+    levels out of order (Spain's mid-level records earn more than its seniors' of US pay)."""
+    factor = make_factor(catalog, "country", country, level)
+    if level is None or not factor.applied:
+        return factor
+    ordered = catalog.remember(
+        ("country ladder", country), lambda: _country_ladder(catalog, country)
+    )
+    multiplier = ordered.get(level)
+    if multiplier is None or math.isclose(multiplier, factor.multiplier or 1.0):
+        return factor
+    why = f"{factor.reason}; pooled with the next level's to keep the country's levels in order"
+    return replace(factor, multiplier=multiplier, reason=why)
+
+
+def _country_ladder(catalog: Catalog, country: str) -> dict[str, float]:
+    """Each level's country factor once the country's level medians (the national band's
+    ordered median times the factor) are put in order, weighted by the factors' evidence."""
+    medians = ordered_level_medians(catalog, latest_year(catalog))
+    items = []
+    for level, (_, median, _) in medians.items():
+        factor = make_factor(catalog, "country", country, level)
+        if factor.applied and factor.multiplier:
+            weight = sum(v.weight for v in factor.views)
+            items.append((level, math.log(median * factor.multiplier), weight))
+    return {
+        level: math.exp(mean) / medians[level][1]
+        for levels, mean in in_order(items)
+        for level in levels
+    }
 
 
 def _state_factor(catalog: Catalog, profile: Profile, city: Factor | None) -> Factor | None:
@@ -852,19 +941,19 @@ def _employer_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
 
 
 def _place_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
-    """(whether the employer's figure holds the place, (city, state, country, a US city the
-    data do not know, given with its state))."""
-    holds_place, (city, state, country, unmatched) = key
-    place = Profile(city=city, state=state, country=country, unmatched_city=unmatched)
-    factors = location_factors(catalog, place, holds_place)
+    """(whether the employer's figure holds the place, (city, state, country, a city the data
+    hold no figure for, work mode), the band's level)."""
+    holds_place, (city, state, country, unmatched, work_mode), level = key
+    place = Profile(
+        city=city, state=state, country=country, unmatched_city=unmatched, work_mode=work_mode
+    )
+    factors = location_factors(catalog, place, holds_place, level)
+    _check_located(catalog, country, factors)
     noticed = []
-    if unmatched is not None and state is not None:
-        noticed.append(
-            f"no figure for the city '{unmatched}': the data know no such city; "
-            f"{possessive(catalog.label('state', state))} figure applies"
-        )
-    last = _unlocated(catalog, country, factors)
-    return Share(catalog, [(PLACE, factors)], noticed=noticed, last=last)
+    if unmatched is not None and (state or country):
+        where = catalog.label("state", state) if state else catalog.label("country", country or "")
+        noticed.append(f"no figure for the city '{unmatched}': {possessive(where)} figure applies")
+    return Share(catalog, [(PLACE, factors)], noticed=noticed)
 
 
 def _own_places(catalog: Catalog, company: str) -> list[Factor]:
@@ -936,7 +1025,13 @@ def profile_shares(catalog: Catalog, profile: Profile) -> Shares:
         "as_of": latest_year(catalog) if profile.as_of is None else profile.as_of,
         "role": profile.role or catalog.method.reference.role,
         "company": None if company is None else (company, profile.company_as_typed),
-        "place": (profile.city, profile.state, profile.country, profile.unmatched_city),
+        "place": (
+            profile.city,
+            profile.state,
+            profile.country,
+            profile.unmatched_city,
+            profile.work_mode,
+        ),
     }
     found = shares_of_rows(
         lambda name: (values[name],),
@@ -964,7 +1059,10 @@ def shares_of_rows(
     )
     where = map(_where, column("place"))
     employer = shares("employer", zip(column("company"), map(_LEVEL, band), where, strict=True))
-    place = shares("place", zip(map(_HOLDS_PLACE, employer), column("place"), strict=True))
+    place = shares(
+        "place",
+        zip(map(_HOLDS_PLACE, employer), column("place"), map(_LEVEL, band), strict=True),
+    )
     has_company = map(bool, column("company"))
     work = zip(column("role"), column("industry"), column("company_size"), has_company, strict=True)
     credentials = zip(
@@ -1151,14 +1249,16 @@ def _statements(catalog: Catalog, factors: list[Factor]) -> list[str]:
     ]
 
 
-def _unlocated(catalog: Catalog, country: str | None, factors: list[Factor]) -> list[str]:
-    """A country abroad that no source gives pay for: the band stays the reference's."""
-    located = any(f.applied for f in factors if f.dimension in ("city", "country"))
-    if country in (None, catalog.method.reference.country) or located:
-        return []
-    place = catalog.label("country", country or "")
-    home = catalog.label("country", catalog.method.reference.country)
-    return [f"no source gives pay in {place}: the band is pay in {home}, not in {place}"]
+def _check_located(catalog: Catalog, country: str | None, factors: list[Factor]) -> None:
+    """A country abroad that no source gives pay for has no figure: US pay is no stand-in."""
+    if country in (None, catalog.method.reference.country):
+        return
+    if any(f.applied for f in factors if f.dimension in ("city", "country")):
+        return
+    raise NoFigure(
+        f"no figure for pay in {catalog.label('country', country)}: {_no_records(catalog)}; "
+        f"countries with figures: {', '.join(countries_with_figures(catalog))}"
+    )
 
 
 # What a batch row's output holds: low, median, high, band, sources, warnings.

@@ -15,6 +15,11 @@ class UsageError(MlsalError):
     exit_code = 2
 
 
+class NoFigure(UsageError):
+    """What was asked is valid, but no source gives a figure for it (a country no records
+    price): said, never answered with another place's pay (exit code 2)."""
+
+
 class DataError(MlsalError):
     """A data file is broken. Holds one line per problem: 'file: entry: field: message'."""
 

@@ -5,49 +5,82 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from mlsal.amounts import SYMBOLS, money
+from mlsal.amounts import SHARED_SYMBOLS, SYMBOLS, country_of_currency, money
 from mlsal.catalog import Catalog
 from mlsal.distribution import percentile_of
 from mlsal.errors import UsageError
-from mlsal.profile import Profile
+from mlsal.profile import Profile, require_figure, resolve_profile
 from mlsal.result import BASIS_TEXT, Estimate
 
-AMOUNT = re.compile(r"^(\d+(?:,\d{3})*(?:\.\d+)?|\d*\.\d+)([km])?$", re.IGNORECASE)
+# Digits grouped in thousands (185,000) or as in India (15,00,000: lakhs), or not grouped;
+# then a fraction, then k or m.
+AMOUNT = re.compile(
+    r"^(\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})+,\d{3}|\d+)?(\.\d+)?([km])?$", re.IGNORECASE
+)
 SCALE = {"": 1, "k": 1_000, "m": 1_000_000}
-CODES = {symbol: code for code, symbol in SYMBOLS.items()}  # '$' -> 'USD'
-CODE = re.compile(r"^[A-Za-z]{3}")
+CODE = re.compile(r"^[A-Za-z]{3}$")
 LOWEST_OFFER, HIGHEST_OFFER = 1_000, 100_000_000  # outside these, the input is a typo
+DOLLAR = "$"  # a '$' alone: US dollars at home, a question abroad (in_offer_currency)
 
 
 def parse_amount(text: str, allow_zero: bool = False) -> tuple[float, str | None]:
-    """'185000', '185k', '$185,000', '£85k', '85000 GBP', 'EUR 90k' -> (amount a year, the
-    currency it names or None)."""
-    plain = text.strip().replace(" ", "")
-    currency = None
-    for symbol, code in CODES.items():
-        if plain.startswith(symbol):
-            plain, currency = plain[len(symbol) :], code
-            break
-    else:
-        if CODE.match(plain):
-            plain, currency = plain[3:], plain[:3].upper()
-        elif CODE.match(plain[-3:]) and not AMOUNT.match(plain):
-            plain, currency = plain[:-3], plain[-3:].upper()
+    """'185000', '185k', '$185,000', '£85k', '85000 GBP', 'EUR 90k', '150000€', '₹15,00,000'
+    -> (amount a year, the currency it names, '$' for a bare dollar sign, or None).
+    A symbol several currencies share ('¥': yen or yuan; 'kr') asks for the code."""
+    plain = text.strip().replace(" ", "").replace("\u00a0", "")
+    currency, plain = _currency_of(text, plain)
     match = AMOUNT.match(plain)
-    if match is None:
+    if not plain or match is None or not (match.group(1) or match.group(2)):
         raise UsageError(
-            f"cannot read the offer '{text}'; write it like 185000, 185k, $185,000 or 85k GBP"
+            f"cannot read the offer '{text}'; write it like 185000, 185k, $185,000, 85k GBP "
+            "or ₹15,00,000"
         )
-    number = float(match.group(1).replace(",", "")) * SCALE[(match.group(2) or "").lower()]
+    whole, fraction, scale = match.groups()
+    number = float((whole or "0").replace(",", "") + (fraction or ""))
+    number *= SCALE[(scale or "").lower()]
     if allow_zero and number == 0:
         return 0.0, currency
     if not LOWEST_OFFER <= number <= HIGHEST_OFFER:
-        unit = f"{currency or 'dollars'}"
+        unit = "dollars" if currency in (None, DOLLAR) else currency
         raise UsageError(
             f"the offer '{text}' is {number:,.0f} {unit} a year; give annual pay "
             f"between {LOWEST_OFFER:,} and {HIGHEST_OFFER:,}"
         )
     return number, currency
+
+
+def _currency_of(text: str, plain: str) -> tuple[str | None, str]:
+    """The currency an amount names (by symbol or code, before or after it), and the rest."""
+    for symbol in sorted([*SYMBOLS, *SHARED_SYMBOLS], key=len, reverse=True):
+        for rest in (_after(plain, symbol), _before(plain, symbol)):
+            if rest is None:
+                continue
+            if symbol in SYMBOLS:
+                return SYMBOLS[symbol], rest
+            if symbol == DOLLAR:
+                return DOLLAR, rest
+            choices = SHARED_SYMBOLS[symbol]
+            examples = " or ".join(f"'{rest} {code}'" for code in choices)
+            named = f"{', '.join(choices[:-1])} and {choices[-1]}"
+            raise UsageError(
+                f"the offer '{text.strip()}' is in '{symbol}', which {named} "
+                f"{'both' if len(choices) == 2 else 'all'} use: write it with its code, {examples}"
+            )
+    if CODE.match(plain[:3]) and plain[3:4] != "" and not plain[:1].isdigit():
+        return plain[:3].upper(), plain[3:]
+    if CODE.match(plain[-3:]) and plain[:1].isdigit() and not AMOUNT.match(plain):
+        return plain[-3:].upper(), plain[:-3]
+    return None, plain
+
+
+def _after(plain: str, symbol: str) -> str | None:
+    """The amount after a leading symbol ('₹15,00,000'), or None."""
+    return plain[len(symbol) :] if plain.upper().startswith(symbol.upper()) else None
+
+
+def _before(plain: str, symbol: str) -> str | None:
+    """The amount before a trailing symbol ('150000€'), or None."""
+    return plain[: -len(symbol)] if plain.upper().endswith(symbol.upper()) else None
 
 
 # The parts of pay that market figures of each basis hold (BASIS_TEXT says each in words).
@@ -153,6 +186,19 @@ class OfferAssessment:
     left_out: tuple[str, ...] = ()  # parts the market figures do not hold
     # Base salary judged, with a bonus given: base + bonus against gross pay as well.
     also: OfferAssessment | None = None
+    given: float | None = None  # the offer as typed, in the estimate's currency
+
+    @property
+    def offer_shown(self) -> int:
+        """The offer in the estimate's currency: as typed, never restated through dollars."""
+        if self.given is not None:
+            return round(self.given)
+        return self.estimate.in_currency(self.offer)
+
+    @property
+    def gap_shown(self) -> int:
+        """The offer minus the median, in the estimate's currency (as the two are shown)."""
+        return self.offer_shown - self.estimate.in_currency(self.estimate.median)
 
 
 LEVELS = ("low", "medium", "high")
@@ -191,16 +237,57 @@ def confidence(catalog: Catalog, estimate: Estimate) -> tuple[str, list[str]]:
     return level, reasons
 
 
-def in_offer_currency(profile: Profile, currency: str | None) -> Profile:
-    """The profile, shown in the currency the offer is in (which the profile may also name)."""
+def in_offer_currency(catalog: Catalog, profile: Profile, currency: str | None) -> Profile:
+    """The profile, shown in the currency the offer is in (which the profile may also name).
+    A '$' is US dollars at home and a question where the country's own currency is a dollar
+    too; an amount without a currency, for a job abroad, is a question; an offer in a
+    country's own currency (INR) with no place given is for a job in that country."""
+    place = resolve_profile(
+        Profile(city=profile.city, state=profile.state, country=profile.country), catalog
+    )
+    home = catalog.method.reference.country
+    abroad = place.country not in (None, home)
+    if abroad:
+        require_figure(catalog, place.country or "")  # no verdict where no source gives pay
+    own = _own_currency(place.country) if abroad else None
+    asked = profile.currency.strip().upper() if profile.currency else None
+    where = catalog.label("country", place.country or home)
+    if currency == DOLLAR:
+        if own is not None and own in SHARED_SYMBOLS[DOLLAR] and asked in (None, own):
+            raise UsageError(
+                f"the offer is in '$', which USD and {own} both use in {where}: write it "
+                f"with its code, e.g. '150000 {own}' or '150000 USD'"
+            )
+        currency = asked if asked in SHARED_SYMBOLS[DOLLAR] else "USD"
+    if currency is None and asked is None and abroad:
+        raise UsageError(
+            f"the offer names no currency, and the job is in {where}: write it with its code, "
+            f"e.g. '150000 {own or 'EUR'}', or '150000 USD' for US dollars"
+        )
     if currency is None:
         return profile
-    if profile.currency is not None and profile.currency.strip().upper() != currency:
+    if asked is not None and asked != currency:
         raise UsageError(
             f"the offer is in {currency} but the currency {profile.currency} was asked for; "
             "give one currency"
         )
+    given_place = any(v is not None for v in (profile.city, profile.state, profile.country))
+    if currency != "USD" and not given_place:
+        country = country_of_currency(currency)
+        if country is None:
+            raise UsageError(
+                f"an offer in {currency} is judged against pay where the job is: give its country"
+            )
+        profile = replace(profile, country=country)  # ₹: a job in India
+        require_figure(catalog, catalog.lookup("country", country) or country)
     return replace(profile, currency=currency)
+
+
+def _own_currency(country: str | None) -> str | None:
+    from babel.numbers import get_territory_currencies
+
+    found = get_territory_currencies(country) if country else []
+    return found[0] if found else None
 
 
 def offer_in_dollars(estimate: Estimate, amount: float) -> int:
@@ -215,8 +302,9 @@ def assess(
     offer: int,
     counted: str = "the offer as given",
     left_out: tuple[str, ...] = (),
+    given: float | None = None,
 ) -> OfferAssessment:
-    """offer: in US dollars."""
+    """offer: in US dollars; given: as typed, in the estimate's currency."""
     settings = catalog.method.offer
     percentile = percentile_of(offer, estimate.median, estimate.sigma)
     if percentile < settings.below_percentile:
@@ -238,4 +326,5 @@ def assess(
         estimate=estimate,
         counted=counted,
         left_out=left_out,
+        given=given,
     )

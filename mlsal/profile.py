@@ -10,7 +10,7 @@ from typing import Any
 from mlsal.aging import check_as_of
 from mlsal.catalog import Catalog
 from mlsal.dimensions import BY_FIELD, INPUT_NAMES, LIST_FIELDS, NAMED_FIELDS
-from mlsal.errors import UsageError
+from mlsal.errors import NoFigure, UsageError, one_line
 from mlsal.names import did_you_mean, nearest, normalize, possessive
 from mlsal.record import FrozenRecord
 
@@ -24,6 +24,7 @@ class Profile(FrozenRecord):
     city: str | None = None
     state: str | None = None  # a US state, by postal code once resolved
     country: str | None = None
+    work_mode: str | None = None  # remote, hybrid or onsite
     industry: str | None = None
     education: str | None = None
     company: str | None = None
@@ -150,7 +151,24 @@ def resolve_profile(profile: Profile, catalog: Catalog) -> Profile:
     if profile.level is not None:
         changes["level"] = resolve_level(catalog, str(profile.level), changes.get("company"))
     if profile.city is not None:
-        changes.update(resolve_city(catalog, str(profile.city), changes.get("state")))
+        place = resolve_city(
+            catalog, str(profile.city), changes.get("state"), changes.get("country")
+        )
+        mode = place.pop("work_mode", None)
+        if mode is not None and changes.get("work_mode") not in (None, mode):
+            raise UsageError(
+                f"the city '{profile.city}' is a work mode, and the work mode "
+                f"'{profile.work_mode}' another: give one"
+            )
+        if mode is not None:
+            changes["work_mode"] = mode
+        if "country" in place and changes.get("country") not in (None, place["country"]):
+            lies_in = catalog.label("country", place["country"])
+            raise UsageError(
+                f"city '{str(profile.city).strip()}' is in {lies_in}, not in "
+                f"{catalog.label('country', changes['country'])}"
+            )
+        changes.update(place)
     if profile.currency is not None:
         changes.update(resolve_field(catalog, "currency", profile.currency))
     unlisted: list[str] = []
@@ -224,6 +242,12 @@ def resolve_field(catalog: Catalog, field: str, value: Any) -> dict[str, Any]:
         return {"as_of": check_as_of(catalog, value)}
     if field == "currency":
         return {"currency": resolve_currency(catalog, str(value))}
+    if field == "country" and catalog.lookup("country", str(value)) is None:
+        from mlsal import world
+
+        code = world.country_code(str(value))
+        if code is not None:  # a country the data hold no figure for: said, not guessed
+            return {"country": _country_key(catalog, code)}
     dimension = BY_FIELD[field].dimension
     assert dimension is not None, field
     if BY_FIELD[field].is_list:
@@ -258,28 +282,279 @@ def other_name(catalog: Catalog, text: str, company: str) -> str | None:
     return text.strip()
 
 
-def resolve_city(catalog: Catalog, text: str, state: str | None) -> dict[str, Any]:
-    """{'city': key}, or for a US city the data does not know but whose state is given
-    ('Kirkland, WA', or --state WA) {'state': ..., 'unmatched_city': ...}: its state stands in."""
+def resolve_city(
+    catalog: Catalog, text: str, state: str | None, country: str | None = None
+) -> dict[str, Any]:
+    """{'city': key}; for a city the data hold no figure for, where it lies: {'state': ...}
+    in the US, {'country': ...} abroad, with {'unmatched_city': its name} (GeoNames' cities
+    say where: 'Kirkland' is in WA, 'Berlin' in Germany); 'remote' is a work mode. 'City, XX'
+    reads XX as a US state or a country, whichever GeoNames puts the city in ('Toronto, CA'
+    is in Canada, 'San Jose, CA' in California). A name several places share ('Portland',
+    'Vancouver') asks which is meant, unless the state or country given says."""
     if not text.strip():
         raise UsageError("empty city: give a value or leave it out")
-    try:
-        return {"city": catalog.resolve("city", text)}
-    except UsageError:
-        name, comma, code = text.rpartition(",")
-        typed_state = catalog.lookup("state", code) if comma and name.strip() else None
-        if typed_state is not None and state not in (None, typed_state):
-            raise
-        city = catalog.lookup("city", name) if typed_state is not None else None
+    key = catalog.lookup("city", text)
+    if key is None:
+        mode = catalog.lookup("work_mode", text)
+        if mode is not None:  # '--city remote': where the work is, not a city
+            return {"city": None, "work_mode": mode}
+    name, comma, code = text.rpartition(",")
+    if comma and name.strip() and code.strip():
+        return {"city": key} if key else _city_in(catalog, text, state)
+    return _named_city(catalog, text, key, state, country)
+
+
+def _named_city(
+    catalog: Catalog, text: str, key: str | None, state: str | None, country: str | None
+) -> dict[str, Any]:
+    """A city named without its state or country."""
+    from mlsal import world
+
+    shared = [
+        place
+        for place in world.shared_name(text)
+        if _place_fits(catalog, place.city, place.country, state, country)
+    ]
+    if len(shared) > 1:
+        raise UsageError(_which_of(catalog, text, shared))
+    if shared and shared[0].city is not None:
+        return {"city": shared[0].city}
+    if key is not None and not shared:
+        return {"city": key}
+    home = catalog.method.reference.country
+    cities = [
+        c
+        for c in world.cities_named(text)
+        if _place_fits(catalog, None, c.country, state, country, c.admin1)
+        # A US city by its own name only: GeoNames' other names hold misspellings ('San
+        # Fransisco'), which should meet a suggestion, not a silent answer.
+        and (c.country != home or normalize(c.name) == normalize(text))
+    ]
+    if not cities:
+        elsewhere = [c for c in world.cities_named(text) if normalize(c.name) == normalize(text)]
+        if elsewhere and (state or country):  # 'Berlin' with France: it is in Germany
+            where = elsewhere[0].admin1 if elsewhere[0].country == home else None
+            lies_in = where or world.country_name(elsewhere[0].country) or elsewhere[0].country
+            given = (
+                catalog.label("state", state) if state else catalog.label("country", country or "")
+            )
+            raise UsageError(f"city '{text.strip()}' is in {lies_in}, not in {given}")
+        return _unknown_city(catalog, text, state, country)
+    first = cities[0]
+    rivals = [
+        c for c in cities[1:] if c.country != first.country and c.population * 2 >= first.population
+    ]
+    if rivals and state is None and country is None:
+        places = [world.SharedPlace(None, c.country, c.name) for c in (first, *rivals[:2])]
+        raise UsageError(_which_of(catalog, text, places))
+    return _where_city_is(catalog, first, [c for c in cities if c.country == first.country])
+
+
+def _place_fits(
+    catalog: Catalog,
+    city: str | None,
+    place_country: str | None,
+    state: str | None,
+    country: str | None,
+    admin1: str | None = None,
+) -> bool:
+    """Whether a place agrees with the state and country given (None: not given)."""
+    home = catalog.method.reference.country
+    if city is not None:
+        value = catalog.value("city", city)
+        place_country = value.country
+        states = value.states
+    else:
+        states = [admin1] if admin1 and place_country == home else []
+    if country is not None and place_country != country:
+        return False
+    return state is None or (place_country == home and (not states or state in states))
+
+
+def _which_of(catalog: Catalog, text: str, places: list[Any]) -> str:
+    """'Portland' names several places: say them, and how to name each."""
+    from mlsal import world
+
+    said = []
+    for place in places:
+        if place.city is not None:
+            value = catalog.value("city", place.city)
+            said.append(f"'{text.strip()}, {_state_named(value.states, text)}' ({value.label})")
+        else:
+            country = world.country_name(place.country) or place.country
+            said.append(f"'{place.name}, {place.country}' ({country})")
+    return (
+        f"the city '{text.strip()}' names several places: say which, "
+        f"{', '.join(said[:-1])} or {said[-1]} (or give the state or country)"
+    )
+
+
+def _state_named(states: list[str], text: str) -> str:
+    """Of a metro area's states, the one its city of this name is in (GeoNames: Vancouver of
+    the Portland area is in WA), else the first."""
+    from mlsal import world
+
+    for city in world.cities_named(text):
+        if city.admin1 in states:
+            return city.admin1
+    return states[0] if states else ""
+
+
+def _where_city_is(catalog: Catalog, city: Any, same_country: list[Any]) -> dict[str, Any]:
+    """A city GeoNames knows and the data hold no figure for: its state, or its country."""
+    home = catalog.method.reference.country
+    known = catalog.lookup("city", city.name)  # 'San Fransisco': GeoNames' other name for it
+    if known is not None and _place_fits(catalog, known, None, None, city.country):
+        states = catalog.value("city", known).states
+        if city.country != home or not states or city.admin1 in states:
+            return {"city": known}
+    if city.country != home:
+        key = _country_key(catalog, city.country, city.name)
+        return {"city": None, "country": key, "unmatched_city": city.name}
+    states = list(dict.fromkeys(c.admin1 for c in same_country))
+    if len(states) > 1 and same_country[1].population * 2 >= city.population:
+        named = " or ".join(f"'{city.name}, {s}'" for s in states[:3])
+        raise UsageError(f"the city '{city.name}' is in several states: say which, {named}")
+    state = catalog.lookup("state", city.admin1)
+    if state is None:
+        raise UsageError(f"the city '{city.name}' is in {city.admin1}, which the data do not know")
+    return {"city": None, "state": state, "unmatched_city": city.name}
+
+
+def _country_key(catalog: Catalog, code: str, place: str | None = None) -> str:
+    """The data's key of a country by ISO code, or NoFigure: no source gives pay there."""
+    key = catalog.lookup("country", code)
+    if key is not None:
+        return key
+    from mlsal import world
+
+    name = world.country_name(code) or code
+    where = f"{place}, {name}" if place else name
+    least = catalog.method.limits.min_records
+    raise NoFigure(
+        f"no figure for pay in {where}: no source gives pay from {least} or more records in "
+        f"its own currency; countries with figures: {', '.join(countries_with_figures(catalog))}"
+    )
+
+
+def require_figure(catalog: Catalog, country: str) -> None:
+    """NoFigure unless some source gives pay from records in the country (by key or code)."""
+    home = catalog.method.reference.country
+    priced = {f.value for f in catalog.facts_of("country") if f.n and f.value}
+    if country != home and country not in priced:
+        key = _country_key(catalog, country)  # NoFigure for a country the data do not list
+        least = catalog.method.limits.min_records
+        raise NoFigure(
+            f"no figure for pay in {catalog.label('country', key)}: no source gives pay from "
+            f"{least} or more records in its own currency; countries with figures: "
+            f"{', '.join(countries_with_figures(catalog))}"
+        )
+
+
+def countries_with_figures(catalog: Catalog) -> list[str]:
+    """The countries whose own records some source states, by name (the US first)."""
+    home = catalog.method.reference.country
+    priced = {f.value for f in catalog.facts_of("country") if f.n and f.value}
+    return [catalog.label("country", home)] + sorted(
+        catalog.label("country", key) for key in priced if key != home
+    )
+
+
+def _city_in(catalog: Catalog, text: str, state: str | None) -> dict[str, Any]:
+    """'City, XX': XX a US state or a country, whichever the city is in."""
+    from mlsal import world
+
+    name, _, code = text.rpartition(",")
+    home = catalog.method.reference.country
+    typed_state = catalog.lookup("state", code)
+    typed_country = world.country_code(code)
+    city = catalog.lookup("city", name)
+    cities = world.cities_named(name)
+    in_state = (
+        (city is not None and typed_state in catalog.value("city", city).states)
+        or any(c.country == home and c.admin1 == typed_state for c in cities)
+        if typed_state is not None
+        else False
+    )
+    in_country = typed_country is not None and (
+        (city is not None and catalog.value("city", city).country == typed_country)
+        or any(c.country == typed_country for c in cities)
+    )
+    if in_state and in_country and typed_country != home:  # both: the more populous
+        ours = max((c.population for c in cities if c.admin1 == typed_state), default=0)
+        theirs = max((c.population for c in cities if c.country == typed_country), default=0)
+        in_state = ours >= theirs
+    if (in_state or (typed_state and not in_country)) and state not in (None, typed_state):
+        raise UsageError(
+            f"city '{name.strip()}, {code.strip()}' is in {code.strip()}, not in "
+            f"{catalog.label('state', state)}"
+        )
+    if in_state:
         if city is not None and typed_state in catalog.value("city", city).states:
             return {"city": city, "state": typed_state}  # 'Kirkland, WA': a name of Seattle's
-        fallback = typed_state or state
-        if fallback is None:
-            raise
-        unmatched = (name if typed_state else text).strip()
+        found = next(c for c in cities if c.country == home and c.admin1 == typed_state)
+        return {"city": None, "state": typed_state, "unmatched_city": found.name}
+    if in_country:
+        if city is not None and catalog.value("city", city).country == typed_country:
+            return {"city": city}
+        found = next(c for c in cities if c.country == typed_country)
+        return {
+            "city": None,
+            "country": _country_key(catalog, typed_country or "", found.name),
+            "unmatched_city": found.name,
+        }
+    if typed_state is not None:
+        elsewhere = _states_of(catalog, city, cities)
+        if elsewhere:  # 'Seattle, OR': refused, as --city Seattle --state OR is
+            raise UsageError(
+                f"city '{name.strip()}' is in {'-'.join(elsewhere)}, not in "
+                f"{catalog.label('state', typed_state)}"
+            )
+        unmatched = name.strip()
         if not unmatched.isprintable():  # shown in tables: no escape sequence reaches them
-            raise
-        return {"city": None, "state": fallback, "unmatched_city": unmatched}
+            raise UsageError(f"unknown city '{one_line(text.strip())}'")
+        return {"city": None, "state": typed_state, "unmatched_city": unmatched}
+    if typed_country is not None and typed_country != home:
+        unmatched = name.strip()
+        if not unmatched.isprintable():
+            raise UsageError(f"unknown city '{one_line(text.strip())}'")
+        key = _country_key(catalog, typed_country, unmatched)
+        return {"city": None, "country": key, "unmatched_city": unmatched}
+    return _unknown_city(catalog, f"{name.strip()}, {code.strip()}", state, None)
+
+
+def _states_of(catalog: Catalog, city: str | None, cities: tuple[Any, ...]) -> list[str]:
+    """The US states a name is known in: its metro area's, else GeoNames' largest city's."""
+    if city is not None and catalog.value("city", city).states:
+        return list(catalog.value("city", city).states)
+    home = catalog.method.reference.country
+    us = [c for c in cities if c.country == home]
+    return [us[0].admin1] if us else []
+
+
+def _unknown_city(
+    catalog: Catalog, text: str, state: str | None, country: str | None
+) -> dict[str, Any]:
+    """A city neither the data nor GeoNames know: in a state given, the state's figure
+    stands in; else the nearest names, and how to price a city abroad."""
+    if state is not None and text.strip().isprintable():
+        return {"city": None, "state": state, "unmatched_city": text.strip()}
+    abroad = country is not None and country != catalog.method.reference.country
+    if abroad and text.strip().isprintable():
+        return {"city": None, "unmatched_city": text.strip()}
+    from mlsal import world
+
+    if world.country_code(text) is not None:
+        raise UsageError(f"'{text.strip()}' is a country, not a city: give it as the country")
+    try:
+        catalog.resolve("city", text)
+    except UsageError as error:
+        said = str(error)
+        raise UsageError(
+            f"{said}{'' if said.endswith('?') else ';'} "
+            "For a city abroad, give its country too, or write 'City, CC'"
+        ) from None
+    raise AssertionError("resolve found what lookup did not")  # pragma: no cover
 
 
 def resolve_currency(catalog: Catalog, text: str) -> str:

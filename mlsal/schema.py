@@ -23,6 +23,7 @@ Dimension = Literal[
     "city",
     "state",
     "country",
+    "work_mode",  # remote, hybrid or on site (aijobs.net's remote_ratio)
     "industry",
     "education",
     "company",
@@ -286,6 +287,8 @@ class FactorSettings(Record):
     prior_weight: float
     why: str
     not_pulled: list[str] = field(default_factory=list)  # dimensions without the prior
+    # Dimensions whose factor needs a figure from records: articles alone give none.
+    records_needed: list[str] = field(default_factory=list)
 
     def prior_for(self, dimension: str) -> float:
         return 0.0 if dimension in self.not_pulled else self.prior_weight

@@ -27,11 +27,11 @@ def mlsal_command(*args: str) -> list[str]:
 
 def test_batch_refuses_to_write_over_its_input(run: Run, tmp_path: Path) -> None:
     path = tmp_path / "profiles.csv"
-    path.write_text(PROFILES + "3,Atlantis\n", encoding="utf-8")
+    path.write_text(PROFILES + "3,Atlantiss\n", encoding="utf-8")
     path.chmod(0o644)
     result = run("batch", str(path), "-o", str(path))
     assert result.exit_code == 2 and "it is the input file" in result.stderr
-    assert path.read_text(encoding="utf-8") == PROFILES + "3,Atlantis\n"
+    assert path.read_text(encoding="utf-8") == PROFILES + "3,Atlantiss\n"
     assert path.stat().st_mode & 0o777 == 0o644
 
 

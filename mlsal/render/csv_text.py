@@ -139,12 +139,11 @@ def offer_csv(assessment: OfferAssessment) -> str:
         "confidence",
         *ESTIMATE_COLUMNS,
     )
-    estimate = assessment.estimate
     row = [
-        estimate.in_currency(assessment.offer),
+        assessment.offer_shown,
         round(assessment.percentile, 1),
         assessment.verdict,
-        estimate.in_currency(assessment.gap),
+        assessment.gap_shown,
         round(assessment.gap_percent, 1),
         assessment.confidence,
         *estimate_row(assessment.estimate),

@@ -168,9 +168,10 @@ def not_applied_notes(estimate: Estimate) -> list[str]:
             notes.append(f"{spoken} {factor.label}: {factor.reason}")
     profile = estimate.profile
     if profile.unmatched_city is not None:
+        where = estimate.labels.get("state") or estimate.labels.get("country", "")
         notes.append(
-            f"city {profile.unmatched_city}: the data know no such city; "
-            f"{possessive(estimate.labels.get('state', profile.state or ''))} figure applies"
+            f"city {profile.unmatched_city}: no figure of its own; {possessive(where)} figure "
+            "applies"
         )
     if profile.company_as_typed is not None:
         notes.append(

@@ -206,11 +206,11 @@ def offer_data(assessment: OfferAssessment) -> dict[str, Any]:
     estimate = assessment.estimate
     also = assessment.also
     return {
-        "offer": estimate.in_currency(assessment.offer),
+        "offer": assessment.offer_shown,
         "currency": estimate.currency,
         "percentile": round(assessment.percentile, 1),
         "verdict": assessment.verdict,
-        "gap": estimate.in_currency(assessment.gap),
+        "gap": assessment.gap_shown,
         "gap_percent": round(assessment.gap_percent, 1),
         "confidence": assessment.confidence,
         "confidence_reasons": assessment.confidence_reasons,

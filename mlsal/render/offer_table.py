@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from mlsal.amounts import money
 from mlsal.offer import OfferAssessment
 from mlsal.render.fit import Col, FitTable
 from mlsal.render.kit import pay, pay_unit, profile_line, sources_list
@@ -26,7 +27,8 @@ def also_line(assessment: OfferAssessment) -> str:
         return ""
     estimate = also.estimate
     return (
-        f"\nAlso: {also.counted}, {pay(estimate, also.offer)}, against {estimate.basis_text} "
+        f"\nAlso: {also.counted}, {money(also.offer_shown, estimate.currency)}, against "
+        f"{estimate.basis_text} "
         f"(median {pay(estimate, estimate.median)}): {also.verdict}, the "
         f"{ordinal(round(also.percentile))} percentile."
     )
@@ -48,9 +50,10 @@ def render_offer(assessment: OfferAssessment) -> RenderableType:
         Col(f"High (P{estimate.high_percentile})", justify="right"),
         Col("Gap to median", justify="right"),
     ]
-    gap = f"{sign}{pay(estimate, abs(assessment.gap))} ({sign}{abs(assessment.gap_percent):.1f}%)"
+    shown_gap = money(abs(assessment.gap_shown), estimate.currency)
+    gap = f"{sign}{shown_gap} ({sign}{abs(assessment.gap_percent):.1f}%)"
     row = [
-        pay(estimate, assessment.offer),
+        money(assessment.offer_shown, estimate.currency),
         pay(estimate, estimate.low),
         pay(estimate, estimate.median),
         pay(estimate, estimate.high),

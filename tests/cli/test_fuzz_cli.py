@@ -103,7 +103,7 @@ BAD_VALUES = [
     "inf",
     "99999999999999999999",
     "San Fransisco",
-    "Atlantis",
+    "Atlantiss",
     "xml",
     "😀",
     "\u0000",

@@ -67,10 +67,10 @@ def test_no_color_is_honoured_even_when_colour_is_forced() -> None:
 
 
 def test_bad_input_exit_code_and_stderr() -> None:
-    result = run("estimate", "--city", "Atlantis", "--format", "json")
+    result = run("estimate", "--city", "Atlantiss", "--format", "json")
     assert result.returncode == 2
     assert result.stdout == ""
-    assert result.stderr.startswith("error: unknown city 'Atlantis'")
+    assert result.stderr.startswith("error: unknown city 'Atlantiss'")
     assert "Traceback" not in result.stderr
 
 

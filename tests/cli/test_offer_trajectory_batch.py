@@ -36,14 +36,24 @@ from conftest import Run
     [
         ("185000", 185000, None),
         ("185k", 185000, None),
-        ("$185,000", 185000, "USD"),
+        ("$185,000", 185000, "$"),  # a bare '$': US dollars at home, a question abroad
+        ("US$185,000", 185000, "USD"),
         ("185.5K", 185500, None),
-        ("$1.2m", 1200000, "USD"),
+        ("$1.2m", 1200000, "$"),
         (" 92,500 ", 92500, None),
         ("£85k", 85000, "GBP"),
         ("85000 GBP", 85000, "GBP"),
         ("eur 90,000", 90000, "EUR"),
-        ("₹30,00,000", None, None),  # Indian grouping is not read: a clear error instead
+        ("150000€", 150000, "EUR"),  # the symbol after the amount, as written in Europe
+        ("₹30,00,000", 3000000, "INR"),  # Indian grouping: lakhs
+        ("₹15,00,000", 1500000, "INR"),
+        ("3000000 INR", 3000000, "INR"),
+        ("CA$150k", 150000, "CAD"),
+        ("C$ 120,000", 120000, "CAD"),
+        ("150k CHF", 150000, "CHF"),
+        ("1,5,000", None, None),  # neither grouping
+        ("¥500000", None, None),  # yen or yuan: asked
+        ("50000kr", None, None),  # Swedish, Norwegian, Danish or Icelandic crowns: asked
     ],
 )
 def test_offer_amounts_as_people_write_them(
@@ -136,7 +146,7 @@ def test_trajectory_chart_and_csv(run: Run) -> None:
 
 PROFILES = """name,years,city,company,skills
 alice,3,SF,google,nlp
-bob,,Atlantis,,
+bob,,Atlantiss,,
 carol,7,Seattle,amazon,"nlp,cv"
 dave,-2,,,
 erin,1,london,,
@@ -150,7 +160,7 @@ def test_batch_reports_bad_rows_and_keeps_the_good_in_order(run: Run, tmp_path: 
     assert result.exit_code == 1
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["name"] for r in rows] == ["alice", "carol", "erin"]
-    assert "line 3: unknown city 'Atlantis'; did you mean 'Atlanta'?" in result.stderr
+    assert "line 3: unknown city 'Atlantiss'; did you mean 'Atlanta'?" in result.stderr
     assert "line 5: years must be between 0 and 60" in result.stderr
     alice = run.json(
         "estimate", "--years", "3", "--city", "SF", "--company", "google", "--skill", "nlp"
@@ -230,7 +240,7 @@ def test_batch_memo_stays_bounded(
 def test_bad_rows_leave_nothing_for_the_cyclic_collector() -> None:
     """A bad row's error is kept as its result; with its traceback it held the chunk in a
     reference cycle, so memory grew with the input until the collector came by."""
-    lines = ["years,city"] + [f"{y},{'Atlantis' if y % 3 else 'SF'}" for y in range(30)]
+    lines = ["years,city"] + [f"{y},{'Atlantiss' if y % 3 else 'SF'}" for y in range(30)]
     text = "\n".join(lines) + "\n"
 
     def batch() -> int:

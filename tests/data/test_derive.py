@@ -34,6 +34,42 @@ def test_derived_files_are_what_the_raw_files_give(module: str, outputs: list[st
     assert (REPO / "data" / "facts" / outputs[0]).read_text(encoding="utf-8") == derived
 
 
+def test_world_city_files_are_what_geonames_gives() -> None:
+    world = script("world_cities")
+    assert world.OUTPUT.read_text(encoding="utf-8") == world.render()
+    assert world.SHARED.read_text(encoding="utf-8") == world.render_shared()
+
+
+def test_country_factors_count_only_records_paid_in_the_countrys_own_currency() -> None:
+    """Counted here from the raw CSV, independently of derive/aijobs.py: Canada's cell holds
+    its Canadian-dollar records, its US-dollar ones are counted in its note."""
+    aijobs = script("aijobs")
+    titles = {t for group in aijobs.ROLE_TITLES.values() for t in group}
+    with (DOCUMENTS / "aijobs_salaries_2020-2025.csv").open(encoding="utf-8") as handle:
+        rows = [
+            r
+            for r in csv.DictReader(handle)
+            if r["company_location"] == "CA"
+            and r["employment_type"] == "FT"
+            and r["job_title"] in titles
+            and 2020 <= int(r["work_year"]) <= 2024
+        ]
+    facts = {f["id"]: f for f in tomllib_facts("aijobs.toml")}
+    canada = facts["aijobs.roles.CA"]
+    assert canada["n"] == sum(r["salary_currency"] == "CAD" for r in rows)
+    dollars = sum(r["salary_currency"] == "USD" for r in rows)
+    assert canada["note"].startswith(f"{dollars} records of CA priced in US dollars")
+    assert canada["filter"]["salary_currency"] == "CAD"
+    assert "aijobs.roles.CN" not in facts  # no Chinese-yuan records: no cell
+
+
+def tomllib_facts(name: str) -> list[dict[str, object]]:
+    import tomllib
+
+    with (REPO / "data" / "facts" / name).open("rb") as handle:
+        return list(tomllib.load(handle)["facts"])
+
+
 def test_official_statistics_files_are_what_the_raw_files_give() -> None:
     official = script("official")
     read = {p: p.read_text(encoding="utf-8") for p in (official.BLS, official.CPI, official.RPP)}

@@ -35,7 +35,8 @@ def test_compare_infers_cities_and_keeps_rows_without_figure(run: Run) -> None:
     assert data["dimension"] == "city"
     beijing = data["rows"][2]
     assert beijing["label"] == "Beijing" and beijing["status"] == "no figure"
-    assert beijing["median"] is None and "against US pay only" in beijing["reason"]
+    assert beijing["median"] is None and beijing["low"] is None and beijing["high"] is None
+    assert "no figure for pay in China" in beijing["reason"]
     table = run("compare", "sf", "nyc", "beijing")
     assert table.exit_code == 0
     assert "Beijing" in table.stdout and "no figure" in table.stdout

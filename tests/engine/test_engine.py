@@ -10,7 +10,7 @@ import pytest
 
 from mlsal.catalog import Catalog
 from mlsal.engine import estimate, level_for_years, make_band, make_factor, ordered_level_medians
-from mlsal.errors import UsageError
+from mlsal.errors import NoFigure, UsageError
 from mlsal.profile import Profile, resolve_profile
 from mlsal.result import Estimate
 
@@ -147,16 +147,27 @@ def test_company_figure_and_the_city(catalog: Catalog, gross: Catalog) -> None:
     assert city.status == "applied" and country.status == "applied" and country.multiplier < 1
 
 
-def test_country_factor_combines_article_and_records(catalog: Catalog) -> None:
-    result = run(catalog, level="mid", country="UK")
+@pytest.mark.parametrize(
+    ("level", "own", "reference"),
+    [
+        ("mid", "aijobs.roles.GB.mid", "aijobs.roles.US.mid"),  # 366 GBP records at mid
+        ("staff", "aijobs.roles.GB", "aijobs.roles.US"),  # none at staff: all levels
+    ],
+)
+def test_country_factor_combines_article_and_records(
+    catalog: Catalog, level: str, own: str, reference: str
+) -> None:
+    result = run(catalog, level=level, country="UK")
     country = next(f for f in result.factors if f.dimension == "country")
-    gb, us = catalog.facts_by_id["aijobs.roles.GB"], catalog.facts_by_id["aijobs.roles.US"]
+    gb, us = catalog.facts_by_id[own], catalog.facts_by_id[reference]
     ratios = [140000 / 150000, gb.p50 / us.p50]  # type: ignore[operator]
     weights = [1.0, gb.n / 20]  # type: ignore[operator]
     expected = math.exp(
         sum(w * math.log(r) for w, r in zip(weights, ratios, strict=True)) / sum(weights)
     )
     assert country.applied and country.raw_multiplier == pytest.approx(expected)
+    said = "its own Mid records" if own.endswith("mid") else "no Staff figure"
+    assert said in (country.reason or "")
 
 
 def test_level_wins_over_years_with_a_warning(catalog: Catalog) -> None:
@@ -196,15 +207,15 @@ def test_names_resolve_through_aliases_case_and_accents(catalog: Catalog) -> Non
         catalog.resolve("city", "San Fransisco")
 
 
-def test_a_place_abroad_without_figures_says_the_band_is_us_pay(catalog: Catalog) -> None:
-    abroad = run(catalog, level="mid", city="peking")
-    home = run(catalog, level="mid")
-    assert abroad.median == home.median
-    assert (
-        "no source gives pay in China: the band is pay in United States, not in China"
-        in abroad.warnings
-    )
-    assert not any("the band is pay in" in w for w in run(catalog, city="London").warnings)
+def test_a_place_abroad_without_figures_gives_no_figure_never_us_pay(catalog: Catalog) -> None:
+    for place in ({"city": "peking"}, {"country": "China"}, {"city": "Tel Aviv, IL"}):
+        with pytest.raises(NoFigure, match=r"^no figure for pay in .*(China|Israel)"):
+            run(catalog, level="mid", **place)
+    # Australia: an article's country table alone (s004, in US dollars) is no basis.
+    with pytest.raises(NoFigure, match="Australia"):
+        run(catalog, level="mid", country="Australia")
+    london = run(catalog, city="London")
+    assert london.median < run(catalog).median and london.profile.country == "GB"
 
 
 def test_a_profile_cannot_change_once_made(catalog: Catalog) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from mlsal.catalog import Catalog
 from mlsal.engine import estimate, profile_shares
-from mlsal.errors import UsageError
+from mlsal.errors import NoFigure, UsageError
 from mlsal.loader import load_catalog
 from mlsal.profile import Profile, make_profile, resolve_profile
 from mlsal.result import Estimate
@@ -91,10 +91,10 @@ def test_a_value_without_a_figure_is_said_not_guessed(tiny: Catalog) -> None:
     plain, tulsa = run(tiny, level="mid"), run(tiny, level="mid", city="tulsa")
     assert tulsa.median == plain.median
     assert "no sourced figure for city 'Tulsa'; no factor applied" in tulsa.warnings
-    abroad = run(tiny, level="mid", country="FJ")
-    assert "no source gives pay in Fiji: the band is pay in United States, not in Fiji" in (
-        abroad.warnings
-    )
+    with pytest.raises(
+        NoFigure, match=r"^no figure for pay in Fiji: .*with figures: United States$"
+    ):
+        run(tiny, level="mid", country="FJ")  # a country no records price: never US pay
 
 
 def test_figures_are_brought_to_the_year_asked_for(tiny: Catalog) -> None:
