@@ -47,7 +47,7 @@ import functools
 import statistics
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +92,14 @@ EX_NOTE = (
     "they do not tell staff from principal, so this one cell stands for both."
 )
 SIZES = {"S": "startup", "M": "mid-size", "L": "large"}
+
+
+def each_level() -> Iterator[tuple[str, str, dict[str, str]]]:
+    """(aijobs.net's code, mlsal's level, what its cell notes) for every level: the one EX
+    cell is written for staff and for principal, and says so."""
+    for code, levels in LEVELS.items():
+        for level in levels:
+            yield code, level, ({"note": EX_NOTE} if code == "EX" else {})
 
 
 @dataclass(frozen=True)
@@ -235,29 +243,26 @@ def reference_cells(records: list[Record], mle_us: list[Record], quote: str) -> 
                 quote,
                 dimension="reference",
             )
-            for code, levels in LEVELS.items()
-            for level in levels
+            for code, level, _ in each_level()
         ),
     ]
 
 
 def level_cells(mle_us: list[Record], quote: str) -> Cells:
     cells: Cells = []
-    for code, levels in LEVELS.items():
-        for level in levels:
-            more = {"note": EX_NOTE} if code == "EX" else {}
-            cells.append(
-                cell(
-                    f"aijobs.ml-engineer.US.{level}",
-                    mle_us,
-                    lambda r, c=code: r.level == c,
-                    {"role": "ml-engineer", "company_location": "US", "experience_level": code},
-                    quote,
-                    dimension="level",
-                    value=level,
-                    **more,
-                )
+    for code, level, more in each_level():
+        cells.append(
+            cell(
+                f"aijobs.ml-engineer.US.{level}",
+                mle_us,
+                lambda r, c=code: r.level == c,
+                {"role": "ml-engineer", "company_location": "US", "experience_level": code},
+                quote,
+                dimension="level",
+                value=level,
+                **more,
             )
+        )
     return cells
 
 
@@ -327,7 +332,9 @@ def country_cells(records: list[Record], quote: str) -> Cells:
                 {
                     "role": "all five roles",
                     "company_location": country,
-                    "salary_currency": currency,
+                    "salary_currency": currency_said(
+                        records, currency, lambda r, c=country: r.country == c
+                    ),
                 },
                 quote,
                 dimension="country",
@@ -340,33 +347,43 @@ def country_cells(records: list[Record], quote: str) -> Cells:
     return cells
 
 
+def currency_said(records: list[Record], currency: str, keep: Callable[[Record], bool]) -> str:
+    """The currency a cell's records are paid in, and how many of its country's records
+    priced in US dollars it leaves out ('CAD, not the 872 records in USD'): the selection says
+    it wherever the figure is shown."""
+    dollars = sum(1 for r in records if r.currency == "USD" and keep(r))
+    return f"{currency}, not the {dollars} records in USD" if dollars else currency
+
+
 def country_level_cells(records: list[Record], country: str, currency: str, quote: str) -> Cells:
     """The country's own-currency records at one level, against the US records of the five
     roles at that level: a country's ladder need not be the US one's (its seniors may earn
     less of US pay than its juniors), and its mix of levels is its own."""
     cells: Cells = []
-    for code, levels in LEVELS.items():
-        for level in levels:
-            more = {"note": EX_NOTE} if code == "EX" else {}
-            cells.append(
-                cell(
-                    f"aijobs.roles.{country}.{level}",
-                    records,
-                    lambda r, c=code: r.country == country and in_own_currency(r) and r.level == c,
-                    {
-                        "role": "all five roles",
-                        "company_location": country,
-                        "salary_currency": currency,
-                        "experience_level": code,
-                    },
-                    quote,
-                    dimension="country",
-                    value=country,
-                    level=level,
-                    reference=f"{US_ROLES_ID}.{level}",
-                    **more,
-                )
+    for code, level, more in each_level():
+        cells.append(
+            cell(
+                f"aijobs.roles.{country}.{level}",
+                records,
+                lambda r, c=code: r.country == country and in_own_currency(r) and r.level == c,
+                {
+                    "role": "all five roles",
+                    "company_location": country,
+                    "salary_currency": currency_said(
+                        records,
+                        currency,
+                        lambda r, c=code: r.country == country and r.level == c,
+                    ),
+                    "experience_level": code,
+                },
+                quote,
+                dimension="country",
+                value=country,
+                level=level,
+                reference=f"{US_ROLES_ID}.{level}",
+                **more,
             )
+        )
     return cells
 
 
@@ -390,26 +407,25 @@ def work_cells(records: list[Record], mle_us: list[Record], quote: str) -> Cells
                 reference=OVERALL_ID,
             )
         )
-        for code, levels in LEVELS.items():
-            for level in levels:
-                cells.append(
-                    cell(
-                        f"aijobs.work.{mode}.US.{level}",
-                        mle_us,
-                        lambda r, m=ratio, c=code: r.remote == m and r.level == c,
-                        {
-                            "role": "ml-engineer",
-                            "company_location": "US",
-                            "experience_level": code,
-                            "remote_ratio": ratio,
-                        },
-                        quote,
-                        dimension="work_mode",
-                        value=mode,
-                        level=level,
-                        reference=f"aijobs.ml-engineer.US.{level}",
-                    )
+        for code, level, _ in each_level():
+            cells.append(
+                cell(
+                    f"aijobs.work.{mode}.US.{level}",
+                    mle_us,
+                    lambda r, m=ratio, c=code: r.remote == m and r.level == c,
+                    {
+                        "role": "ml-engineer",
+                        "company_location": "US",
+                        "experience_level": code,
+                        "remote_ratio": ratio,
+                    },
+                    quote,
+                    dimension="work_mode",
+                    value=mode,
+                    level=level,
+                    reference=f"aijobs.ml-engineer.US.{level}",
                 )
+            )
     abroad = [r for r in records if r.country != "US" and in_own_currency(r)]
     countries = Counter(r.country for r in abroad)
     for country in sorted(c for c, n in countries.items() if n >= MIN_RECORDS):

@@ -45,6 +45,9 @@ def profile_line(estimate: Estimate, skip: str | None = None) -> str:
         elif name == "state" and p.unmatched_city and skip != "city":
             parts.append(p.unmatched_city)
             parts.append(labels.get(name, value))
+        elif name == "country" and p.unmatched_city and not p.state and skip != "city":
+            parts.append(p.unmatched_city)  # a city abroad the data hold no figure for
+            parts.append(labels.get(name, value))
         elif not (name == "country" and skip == "city"):
             parts.append(labels.get(name, value))
     return " · ".join(parts)
