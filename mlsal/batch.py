@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice, repeat
@@ -32,7 +33,13 @@ from mlsal.engine import (
     shares_of_rows,
 )
 from mlsal.errors import MlsalError, UsageError
-from mlsal.profile import Profile, make_profile, resolve_field, resolve_profile
+from mlsal.profile import (
+    NOT_GIVEN_TYPES,
+    Profile,
+    make_profile,
+    resolve_field,
+    resolve_profile,
+)
 from mlsal.render.cells import FORMULA_STARTS, safe_cell
 
 OUTPUT_COLUMNS = ("low", "median", "high", "band", "sources", "warnings")
@@ -266,9 +273,12 @@ def _bare(error: MlsalError) -> MlsalError:
 
 
 def _hashable(value: Any) -> Any:
-    """A cell as a memo's key: a list as a tuple, NaN (a data frame's empty cell) as None."""
+    """A cell as a memo's key: a list as a tuple, NaN, pd.NA and pd.NaT (a data frame's
+    empty cells) as None."""
     if isinstance(value, list):
         return tuple(value)
+    if type(value).__name__ in NOT_GIVEN_TYPES:
+        return None
     return None if value != value else value
 
 
@@ -330,23 +340,26 @@ def read_rows(stream: IO[str]) -> tuple[list[str], Iterator[Chunk]]:
             for text in source:
                 stripped = text.rstrip("\r\n")
                 plain: str | None = stripped
-                if '"' in stripped or "\r" in stripped:  # quoted: the csv module's to read
-                    source.pending.append(text)
-                    before = reader.line_num
-                    cells = next(reader, [])
-                    taken, plain = reader.line_num - before, None
-                else:
-                    cells, taken = stripped.split(",") if stripped else [], 1
-                    if len(stripped) > limit and max(map(len, cells)) > limit:
-                        raise csv.Error(f"field larger than field limit ({limit})")  # as csv's
+                before = reader.line_num
+                try:
+                    if '"' in stripped or "\r" in stripped:  # quoted: the csv module's to read
+                        source.pending.append(text)
+                        cells = next(reader, [])
+                        taken, plain = reader.line_num - before, None
+                    else:
+                        cells, taken = stripped.split(",") if stripped else [], 1
+                        if len(stripped) > limit and max(map(len, cells)) > limit:
+                            raise csv.Error(f"field larger than field limit ({limit})")  # as csv's
+                except csv.Error as error:  # a stray quote, a cell too long: that row only
+                    _stop(chunk, line, f"not CSV: {error}")
+                    line += max(reader.line_num - before, 1)
+                    continue
                 if cells:  # a blank line holds no row; a row of empty cells is a profile
                     chunk.lines.append(line)
                     _fit(chunk, cells, plain, width)
                 line += taken
                 if len(chunk.rows) == CHUNK:
                     return chunk, line, False
-        except csv.Error as error:  # an unterminated quote at the end, a NUL…
-            _stop(chunk, line, f"not CSV from here on: {error}")
         except UnicodeDecodeError:
             _stop(chunk, line + taken - 1, f"not CSV from here on: {NOT_UTF8}")
         return chunk, line, True
@@ -493,21 +506,24 @@ def read_json_lines(stream: IO[str]) -> tuple[list[str], Iterator[Chunk]]:
     """JSON Lines: one object per line, keyed as CSV headers are. The header (the columns of
     CSV output) is the first object's keys; each object is read with its own keys."""
     lines = enumerate(stream, start=1)
-    first: tuple[int, dict[str, Any] | NotARow] | None = None
+    # The lines up to the first object: a bad line first does not make the header.
+    before: list[tuple[int, dict[str, Any] | NotARow]] = []
     try:
         for number, text in lines:
             if text.strip():
-                first = number, _json_object(text.removeprefix("\ufeff"))
-                break
+                before.append((number, _json_object(text.removeprefix("\ufeff"))))
+                row = before[-1][1]
+                if (isinstance(row, dict) and row) or len(before) == CHUNK:  # keys: the header
+                    break
     except UnicodeDecodeError:
         raise UsageError("the input is not UTF-8 text: save it as UTF-8") from None
-    if first is None:
+    if not before:
         raise UsageError("the input is empty: it needs one JSON object per line")
-    header = [] if isinstance(first[1], NotARow) else list(first[1])
+    first = before[-1]
+    header = list(first[1]) if isinstance(first[1], dict) else []
 
     def chunks() -> Iterator[Chunk]:
-        assert first is not None
-        chunk = Chunk([first[0]], [first[1]], [None])
+        chunk = Chunk([n for n, _ in before], [row for _, row in before], [None] * len(before))
         last = first[0]
         try:
             for last, text in lines:
@@ -526,14 +542,39 @@ def read_json_lines(stream: IO[str]) -> tuple[list[str], Iterator[Chunk]]:
     return header, chunks()
 
 
+class _Refused(ValueError):
+    """What JSON allows and a row may not hold: a key twice, NaN or Infinity."""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's keys and values; a key given twice is refused (the last would win)."""
+    found = dict(pairs)
+    if len(found) < len(pairs):
+        twice = sorted({key for key, _ in pairs if [k for k, _ in pairs].count(key) > 1})
+        raise _Refused(f"the object names {', '.join(map(repr, twice))} twice; keep one")
+    return found
+
+
+def _constant(name: str) -> Any:
+    """NaN, Infinity, -Infinity: no JSON (strict readers refuse them), so no row holds them."""
+    raise _Refused(f"{name} is not a JSON number")
+
+
 def _json_object(text: str) -> dict[str, Any] | NotARow:
     """A line's object, its keys checked as a CSV header is; NotARow if it is none."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
+    except _Refused as error:
+        return NotARow(str(error))
     except (json.JSONDecodeError, RecursionError) as error:
         return NotARow(f"not JSON: {getattr(error, 'msg', 'nested too deeply')}")
+    except ValueError:  # a number of thousands of digits
+        digits = sys.get_int_max_str_digits()
+        return NotARow(f"not a usable JSON value: a number of more than {digits:,} digits")
     if not isinstance(value, dict):
         return NotARow(f"a JSON {type(value).__name__}, not an object")
+    if "\\u" in text and _lone_surrogate(value):  # only an escape can make one
+        return NotARow("a text holds a lone surrogate escape (such as \\ud800), no character")
     for key, item in value.items():
         if isinstance(item, dict) or (
             isinstance(item, list) and not all(isinstance(i, str) for i in item)
@@ -544,6 +585,31 @@ def _json_object(text: str) -> dict[str, Any] | NotARow:
     except UsageError as error:
         return NotARow(str(error).replace("the header names", "the object names"))
     return value
+
+
+def _in_columns(row: Row | NotARow, columns: set[str]) -> Row | NotARow:
+    """The object, or NotARow if it has keys the CSV's columns (the first object's) lack."""
+    if not isinstance(row, dict):
+        return row
+    extra = [k for k in row if k not in columns and k.casefold() not in OUTPUT_COLUMNS]
+    if not extra:
+        return row
+    named = ", ".join(repr(k) for k in extra[:5])
+    return NotARow(
+        f"the object has keys the first object has not ({named}): CSV output has the first "
+        "object's columns; give every object those keys, or write JSON Lines"
+    )
+
+
+def _lone_surrogate(value: dict[str, Any]) -> bool:
+    """Whether a key or text of the object is no UTF-8 text (a lone surrogate)."""
+    texts = [*value, *(v for v in value.values() if isinstance(v, str))]
+    texts += [i for v in value.values() if isinstance(v, list) for i in v]
+    try:
+        "".join(texts).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _cell(value: Any) -> Any:
@@ -598,13 +664,15 @@ class CsvWriter:
         self.encoder = csv.writer(self.buffer, lineterminator="\r\n")
         self.cited: dict[tuple[Any, ...], str] = {}  # (band, sources): as CSV
         self.said: dict[tuple[str, ...], str] = {}  # warnings: as CSV (rows share them)
-        stream.write(self._encoded([*header, *OUTPUT_COLUMNS]))
+        # Header cells are texts from the input too: made safe for spreadsheets as data are.
+        stream.write(self._encoded([*map(safe_cell, header), *OUTPUT_COLUMNS]))
 
     def write_many(
         self, rows: Sequence[Row], plains: Sequence[str | None], outputs: Sequence[Outputs]
     ) -> None:
         """Rows as read (see Chunk), each with its outputs."""
-        passed = self._passed_texts(rows, plains)
+        # No column passed on (objects without keys): each line starts with the figures.
+        passed = self._passed_texts(rows, plains) if self.header else [None] * len(rows)
         lines = []
         for text, (low, median, high, band, sources, warnings) in zip(passed, outputs, strict=True):
             cited = self.cited.get((band, sources))
@@ -614,7 +682,8 @@ class CsvWriter:
             if said is None:
                 said = csv_cell(_cell(" | ".join(warnings))) if warnings else ""
                 _remember(self.said, warnings, said, SAID_LIMIT)
-            lines.append(f"{text},{low},{median},{high},{cited}{said}\n")
+            start = "" if text is None else f"{text},"
+            lines.append(f"{start}{low},{median},{high},{cited}{said}\n")
         self.stream.write("".join(lines))
 
     def _passed_texts(self, rows: Sequence[Row], plains: Sequence[str | None]) -> list[str]:
@@ -723,11 +792,16 @@ def run_batch(
     passed_on = [header[i] for i in kept]
     if input_format == "jsonl" and output_format == "jsonl":
         passed_on = []  # each object keeps its own keys, none added
+    # CSV of objects has the first object's columns: a key it lacks would be lost, so an
+    # object naming one is a bad row (JSON Lines output keeps every key).
+    columns_of_csv = set(header) if input_format == "jsonl" and output_format == "csv" else None
     columns = None if len(kept) == len(header) else kept
     writer = WRITERS[output_format](target, passed_on, columns)
     profile_columns = [(i, f) for i, c in enumerate(header) if (f := estimator.field(c))]
     written = bad = 0
     for chunk in chunks:
+        if columns_of_csv is not None:
+            chunk.rows = [_in_columns(row, columns_of_csv) for row in chunk.rows]
         read = chunk.rows
         good: list[Any] = [row for row in read if row.__class__ is not NotARow]
         if input_format == "csv":

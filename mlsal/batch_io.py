@@ -4,6 +4,7 @@ bad rows reported on stderr as they come; a progress bar only when stderr is a t
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import signal
 import stat
@@ -18,6 +19,7 @@ from mlsal.catalog import Catalog
 from mlsal.errors import UsageError, one_line
 
 PROGRESS_FROM_BYTES = 1_000_000  # smaller inputs finish before a bar would help
+ENDING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM")
 
 
 @contextlib.contextmanager
@@ -25,7 +27,17 @@ def open_input(path: str) -> Iterator[IO[str]]:
     if path == "-":
         if sys.stdin is None:
             raise UsageError("cannot read stdin: it is closed")
-        yield sys.stdin
+        buffer = getattr(sys.stdin, "buffer", None)
+        if buffer is None:  # a text stream without bytes (a test's StringIO): as it is
+            yield sys.stdin
+            return
+        # Read as UTF-8 whatever the locale or PYTHONIOENCODING say, strictly: a byte that
+        # is no UTF-8 is said, never carried through as an escape into the output.
+        text = io.TextIOWrapper(buffer, encoding="utf-8-sig", errors="strict", newline="")
+        try:
+            yield text
+        finally:
+            text.detach()  # sys.stdin keeps its buffer
         return
     try:
         handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
@@ -54,11 +66,11 @@ def check_output(path: Path, input_path: str) -> int | None:
             f"will not replace '{path}': it has {status.st_nlink - 1} other name(s) (hard "
             "links), which would keep the old content"
         )
-    if input_path != "-":
-        with contextlib.suppress(OSError):
-            source = os.stat(input_path)
-            if (source.st_dev, source.st_ino) == (status.st_dev, status.st_ino):
-                raise UsageError(f"will not write '{path}': it is the input file")
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        # stdin redirected from the output file ('< people.csv -o people.csv') is the input too
+        source = os.fstat(sys.stdin.fileno()) if input_path == "-" else os.stat(input_path)
+        if (source.st_dev, source.st_ino) == (status.st_dev, status.st_ino):
+            raise UsageError(f"will not write '{path}': it is the input file")
     return stat.S_IMODE(status.st_mode)
 
 
@@ -80,7 +92,19 @@ def atomic_output(path: Path | None, input_path: str = "-") -> Iterator[IO[str]]
     Only a regular file is replaced, never the input, and it keeps its mode; the temporary
     file is removed on every way out (an error, Ctrl-C, SIGTERM, SIGHUP)."""
     if path is None:
-        yield sys.stdout
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:  # a text stream without bytes (a test's StringIO): as it is
+            yield sys.stdout
+            return
+        # Data are written as UTF-8 whatever the terminal's encoding: 'José' stays José.
+        sys.stdout.flush()
+        text = io.TextIOWrapper(buffer, encoding="utf-8", errors="strict", newline="")
+        try:
+            yield text
+            text.flush()  # a full disk or a closed pipe is said, as on any write
+        finally:
+            with contextlib.suppress(ValueError, OSError):  # what failed is said already
+                text.detach()
         return
     directory = path.parent if str(path.parent) else Path(".")
     if "\0" in str(path):
@@ -117,12 +141,13 @@ def atomic_output(path: Path | None, input_path: str = "-") -> Iterator[IO[str]]
 
 @contextlib.contextmanager
 def stop_on_signals() -> Iterator[None]:
-    """SIGTERM and SIGHUP end the run as Ctrl-C does, so that cleanup runs."""
+    """The signals that end a process by default (SIGTERM, SIGHUP, Ctrl-\\'s SIGQUIT, SIGUSR1
+    and 2, SIGALRM) end the run as Ctrl-C does, so that cleanup runs."""
 
     def stop(number: int, frame: object) -> None:
         raise SystemExit(128 + number)
 
-    wanted = [s for s in ("SIGTERM", "SIGHUP") if hasattr(signal, s)]
+    wanted = [s for s in ENDING_SIGNALS if hasattr(signal, s)]
     try:
         previous = {name: signal.signal(getattr(signal, name), stop) for name in wanted}
     except ValueError:  # not the main thread: leave signals alone

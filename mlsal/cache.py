@@ -46,8 +46,15 @@ FACT_FIELDS = list(Fact.__dataclass_fields__)  # a fact's fields, in the order _
 KEEP = 8  # cache files kept: one per data set (shipped data plus --data-dir) in use
 
 
+def no_cache_asked() -> bool:
+    """MLSAL_NO_CACHE set to anything but '', '0', 'false', 'no' or 'off': validate the data
+    files on every run (the cache and the shipped checked catalog are not read)."""
+    value = os.environ.get("MLSAL_NO_CACHE", "").strip().casefold()
+    return value not in ("", "0", "false", "no", "off")
+
+
 def cache_dir() -> Path | None:
-    if os.environ.get("MLSAL_NO_CACHE"):
+    if no_cache_asked():
         return None
     if os.environ.get("MLSAL_CACHE_DIR"):
         return Path(os.environ["MLSAL_CACHE_DIR"])
@@ -133,15 +140,21 @@ SHIPPED = "checked-catalog.bin"
 
 
 def content_hash(directory: Path) -> str | None:
-    """A hash of every byte of every data file of a directory (and of their names)."""
-    total = 1
+    """A hash of every byte of every data file of a directory (and of their names):
+    BLAKE2b, so that no edit of a file can be made to keep it (an adler32 kept it for a
+    letter changed 65,521 bytes from another)."""
+    import hashlib
+
+    total = hashlib.blake2b(digest_size=20)
     try:
         for name in data_files(directory):  # named with '/' on every system
-            total = zlib.adler32(name.encode() + b"\0", total)
-            total = zlib.adler32((directory / name).read_bytes(), total)
+            total.update(name.encode() + b"\0")
+            content = (directory / name).read_bytes()
+            total.update(len(content).to_bytes(8, "little"))
+            total.update(content)
     except (OSError, ValueError):
         return None
-    return f"{total:08x}-{__version__}/{FORMAT}"
+    return f"{total.hexdigest()}-{__version__}/{FORMAT}"
 
 
 def shipped_bytes(directory: Path, catalog: Catalog) -> bytes:

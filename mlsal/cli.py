@@ -690,6 +690,19 @@ SHORT_RUN_GC = 10_000  # new objects between the cyclic collector's young collec
 LONG_RUN_GC = 700  # Python's default
 
 
+def is_completion_request(environ: Any) -> bool:
+    """Whether a shell asks for completions: '_MLSAL_COMPLETE=complete_bash' with the
+    shell's words (COMP_WORDS, COMP_CWORD), or 'source_zsh'. Left in the environment from
+    elsewhere, the variable alone would make every command fail."""
+    instruction = environ.get("_MLSAL_COMPLETE", "")
+    action, _, shell = instruction.partition("_")
+    if shell not in ("bash", "zsh", "fish"):
+        return False
+    return action == "source" or (
+        action == "complete" and "COMP_WORDS" in environ and "COMP_CWORD" in environ
+    )
+
+
 def main() -> None:
     """The console script: run, then leave without tearing the interpreter down.
 
@@ -714,6 +727,8 @@ def main() -> None:
             with contextlib.suppress(AttributeError, ValueError):
                 stream.reconfigure(errors="replace")  # type: ignore[union-attr]
     completion = ("--install-completion", "--show-completion")
+    if not is_completion_request(os.environ):  # a stray _MLSAL_COMPLETE is no request
+        os.environ.pop("_MLSAL_COMPLETE", None)
     if "_MLSAL_COMPLETE" in os.environ or any(a.startswith(completion) for a in sys.argv[1:]):
         app._add_completion = True
     try:

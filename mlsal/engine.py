@@ -154,6 +154,8 @@ def source_weight(catalog: Catalog, facts: Iterable[Fact]) -> float:
     if facts and facts[0].source in weights.as_article:
         return weights.article
     counts = [f.n for f in facts if f.n is not None]
+    if counts and catalog.sources[facts[0].source].kind == "user":  # its n is its own word
+        return min(sum(counts), weights.user_records) / weights.records_per_article
     if counts:
         return sum(counts) / weights.records_per_article
     if facts and catalog.sources[facts[0].source].kind == "statistics":
@@ -894,7 +896,11 @@ def _band_share(catalog: Catalog, key: tuple[Any, ...]) -> Share:
     conversion = currency_conversion(catalog, currency, as_of)
     stale = conversion is not None and conversion.year != as_of
     last = [_rate_year_warning(conversion)] if conversion is not None and stale else []
-    share = Share(catalog, band=make_band(catalog, level, as_of), warned=warnings, last=last)
+    band = make_band(catalog, level, as_of)
+    dominant = dominant_user_source(catalog, band.views)
+    if dominant is not None:
+        warnings = [*warnings, f"the baseline: {dominant}"]
+    share = Share(catalog, band=band, warned=warnings, last=last)
     share.level, share.conversion = level, conversion
     return share
 
@@ -1225,10 +1231,23 @@ def _level_of(
     return level, warnings
 
 
+def dominant_user_source(catalog: Catalog, views: Iterable[SourceView]) -> str | None:
+    """A source of the user's own that carries half of these views' weight or more, said."""
+    views = list(views)
+    total = sum(v.weight for v in views)
+    for view in views:
+        if catalog.sources[view.source].kind == "user" and total and view.weight >= total / 2:
+            return f"your source '{view.source}' carries {view.weight / total:.0%} of its weight"
+    return None
+
+
 def _factor_warnings(catalog: Catalog, factors: list[Factor]) -> list[str]:
     warnings = []
     for factor in factors:
         dimension = factor.dimension.replace("_", " ")
+        dominant = dominant_user_source(catalog, factor.views) if factor.applied else None
+        if dominant is not None:
+            warnings.append(f"{dimension} '{factor.label}': {dominant}")
         if factor.status == "no figure" and factor.reason and factor.reason.startswith("no figure"):
             warnings.append(f"{factor.reason}; no factor applied")
         elif factor.status == "no figure":

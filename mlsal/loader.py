@@ -75,6 +75,8 @@ def load_catalog(
     from mlsal import cache
 
     directories = [shipped_dir or default_data_dir(), *(data_dirs or [])]
+    # MLSAL_NO_CACHE: every run validates the files, the shipped checked catalog unread too.
+    use_cache = use_cache and not cache.no_cache_asked()
     fingerprint = cache.fingerprint(directories) if use_cache else None
     if fingerprint is not None:
 
@@ -200,6 +202,10 @@ class _Loader:
             return
         own: set[str] = set()
         if sources_file.exists():
+            why = not_a_file_inside(sources_file, directory)
+            if why is not None:
+                self.problem(str(sources_file), "(file)", why)
+                return
             own = self.load_sources(sources_file, directory, shipped)
         for path in fact_files:
             self.load_facts(path, None if shipped else own)
@@ -216,7 +222,16 @@ class _Loader:
         except OSError as error:
             self.problem(str(folder), "(directory)", f"cannot be read: {error.strerror}")
             return None
-        return [folder / n for n in names if n.endswith(".toml") and not n.startswith(".")]
+        found = []
+        for name in names:
+            if not name.endswith(".toml") or name.startswith("."):
+                continue
+            why = not_a_file_inside(folder / name, folder)
+            if why is not None:  # shared directories: a link out of it, a pipe, a device
+                self.problem(str(folder / name), "(file)", why)
+                continue
+            found.append(folder / name)
+        return found
 
     def validated(self, path: Path, key: str, model: type[Any]) -> Iterator[tuple[str, Any]]:
         """(entry name, valid object) for each [[key]] entry of a file; problems reported."""
@@ -430,12 +445,27 @@ class _Loader:
         assert self.values is not None
         known = {dim: {v.key for v in values} for dim, values in self.values.items()}
         by_id = {fact.id: fact for fact in self.facts}
+        referenced = {fact.reference for fact in self.facts if fact.reference}
         for fact in self.facts:
             file = self.fact_files[fact.id]
             entry = f"fact '{fact.id}'"
             if fact.source not in self.sources:
                 self.problem(file, entry, f"source: unknown source id '{fact.source}'")
                 continue
+            if (
+                self.sources[fact.source].kind == "user"
+                and fact.dimension in RELATIVE_DIMENSIONS
+                and fact.figure in CENTRAL_FIGURES
+                and fact.reference is None
+                and fact.id not in referenced
+            ):  # it would be read, and never used: said
+                self.problem(
+                    file,
+                    entry,
+                    f"reference: a {fact.dimension.replace('_', ' ')} figure is a factor, "
+                    "measured against a figure of the same source: name that fact's id in "
+                    "`reference` (without one, the figure is never used)",
+                )
             list_name = VALUE_LIST_OF.get(fact.dimension, fact.dimension)
             for value in fact.values or ([fact.value] if fact.value is not None else []):
                 if list_name in known and value not in known[list_name]:
@@ -487,6 +517,40 @@ class _Loader:
         assert self.values is not None
         order = [value.key for value in self.values["level"]]
         return below in order and level in order and order.index(below) < order.index(level)
+
+
+# Dimensions whose figures are factors: each relative to a reference of its own source.
+RELATIVE_DIMENSIONS = frozenset(
+    {
+        "role",
+        "city",
+        "state",
+        "country",
+        "work_mode",
+        "industry",
+        "education",
+        "company",
+        "company_size",
+        "certification",
+        "skill",
+    }
+)
+
+
+def not_a_file_inside(path: Path, folder: Path) -> str | None:
+    """Why a data file may not be read, or None: it must be a regular file inside its
+    folder once links are followed (a data directory is shared: a link to a secret file or
+    to /dev/stdin, a named pipe that would hang the run, are refused without reading)."""
+    try:
+        inside = folder.resolve()
+        target = path.resolve()
+        if not target.is_relative_to(inside):
+            return f"is a link to {target}, outside {folder}: not read"
+        if not stat.S_ISREG(os.stat(target).st_mode):
+            return "is not a regular file: not read"
+    except (OSError, RuntimeError) as error:
+        return f"cannot be read: {error}"
+    return None
 
 
 def _entries(raw: dict[str, Any], key: str, path: Path, loader: _Loader) -> list[Any]:

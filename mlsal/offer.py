@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 
 from mlsal.amounts import SHARED_SYMBOLS, SYMBOLS, country_of_currency, money
@@ -27,8 +28,11 @@ def parse_amount(text: str, allow_zero: bool = False) -> tuple[float, str | None
     """'185000', '185k', '$185,000', '£85k', '85000 GBP', 'EUR 90k', '150000€', '₹15,00,000'
     -> (amount a year, the currency it names, '$' for a bare dollar sign, or None).
     A symbol several currencies share ('¥': yen or yuan; 'kr') asks for the code."""
-    plain = text.strip().replace(" ", "").replace("\u00a0", "")
+    # NFKC: fullwidth digits and signs ('１８５０００', '＄') read as the ASCII ones
+    plain = unicodedata.normalize("NFKC", text).strip().replace(" ", "").replace("\u00a0", "")
     currency, plain = _currency_of(text, plain)
+    if currency is not None and currency != DOLLAR:
+        _check_currency(text, currency)
     match = AMOUNT.match(plain)
     if not plain or match is None or not (match.group(1) or match.group(2)):
         raise UsageError(
@@ -43,10 +47,18 @@ def parse_amount(text: str, allow_zero: bool = False) -> tuple[float, str | None
     if not LOWEST_OFFER <= number <= HIGHEST_OFFER:
         unit = "dollars" if currency in (None, DOLLAR) else currency
         raise UsageError(
-            f"the offer '{text}' is {number:,.0f} {unit} a year; give annual pay "
+            f"the offer '{text}' is {number:,.10g} {unit} a year; give annual pay "
             f"between {LOWEST_OFFER:,} and {HIGHEST_OFFER:,}"
         )
     return number, currency
+
+
+def _check_currency(text: str, code: str) -> None:
+    """A currency code ISO 4217 knows ('BTC' is none), said before the amount is."""
+    from babel.numbers import is_currency
+
+    if not is_currency(code):
+        raise UsageError(f"the offer '{text.strip()}' names '{code}', which is no currency code")
 
 
 def _currency_of(text: str, plain: str) -> tuple[str | None, str]:
@@ -66,7 +78,8 @@ def _currency_of(text: str, plain: str) -> tuple[str | None, str]:
                 f"the offer '{text.strip()}' is in '{symbol}', which {named} "
                 f"{'both' if len(choices) == 2 else 'all'} use: write it with its code, {examples}"
             )
-    if CODE.match(plain[:3]) and plain[3:4] != "" and not plain[:1].isdigit():
+    # A code before the amount ('EUR90k') or after it ('85000GBP'), next to its digits.
+    if CODE.match(plain[:3]) and plain[3:4] and (plain[3].isdigit() or plain[3] == "."):
         return plain[:3].upper(), plain[3:]
     if CODE.match(plain[-3:]) and plain[:1].isdigit() and not AMOUNT.match(plain):
         return plain[-3:].upper(), plain[:-3]

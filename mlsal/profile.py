@@ -80,9 +80,13 @@ def make_profile(
     return Profile(**fields)
 
 
+NOT_GIVEN_TYPES = ("NAType", "NaTType")  # pandas' pd.NA and pd.NaT, without importing pandas
+
+
 def _missing(value: Any) -> bool:
-    """None, an empty cell, or a float NaN (what pandas puts in empty cells)."""
-    if value is None:
+    """None, an empty cell, a float NaN (what pandas puts in empty cells), pd.NA or pd.NaT
+    (what its nullable and datetime columns hold)."""
+    if value is None or type(value).__name__ in NOT_GIVEN_TYPES:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
@@ -91,12 +95,25 @@ def _missing(value: Any) -> bool:
 
 def _number(name: str, value: Any, whole: bool) -> Any:
     spoken = BY_FIELD[name].option.removeprefix("--").replace("-", " ")
-    if isinstance(value, bool):  # true is no number of years (JSON, Python)
+    # true is no number of years (JSON, Python, NumPy's bool_ alike)
+    if isinstance(value, bool) or getattr(getattr(value, "dtype", None), "kind", "") == "b":
         raise UsageError(f"{spoken} must be a number, got '{value}'")
+    if whole and isinstance(value, int):
+        value = str(value)  # read as typed, not through a float
+    shown = one_line(str(value))
+    if len(shown) > 40:
+        shown = f"{shown[:20]}…, {len(shown):,} characters"
     try:
         number = float(str(value).strip()) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
-        raise UsageError(f"{spoken} must be a number, got '{value}'") from None
+        raise UsageError(f"{spoken} must be a number, got '{shown}'") from None
+    except OverflowError:  # an int of hundreds of digits: no year, no number of years
+        raise UsageError(f"{spoken} must be a number of a few digits, got '{shown}'") from None
+    if whole and isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())  # a year as typed: 99999999999999999999 stays itself
+        if number > 1_000_000:
+            raise UsageError(f"{spoken} must be a year, got '{shown}'")
+        return number
     if whole:
         if not number.is_integer():
             raise UsageError(f"{spoken} must be a whole year, got '{value}'")

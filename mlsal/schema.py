@@ -69,7 +69,12 @@ def _within(problems: Problems, bounds: tuple[float, float], **numbers: float | 
     for name, number in numbers.items():
         if number is None:
             continue
-        if not math.isfinite(number):
+        try:
+            finite = math.isfinite(number)
+        except OverflowError:  # an int of hundreds of digits: no float holds it
+            problems.append((name, f"must be from {_shown(bounds[0])} to {_shown(bounds[1])}"))
+            continue
+        if not finite:
             problems.append((name, f"must be a finite number, got {number}"))
         elif not bounds[0] <= number <= bounds[1]:
             low, high = (_shown(b) for b in bounds)
@@ -277,6 +282,8 @@ class Weights(Record):
     records_per_article: float
     why: str
     as_article: list[str] = field(default_factory=list)  # sources that weigh as an article
+    # The records a cell of a user's own source (a --data-dir) counts at most.
+    user_records: int = 500
 
 
 @dataclass(init=False, eq=False, repr=False)

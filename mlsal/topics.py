@@ -46,13 +46,21 @@ def topic(words: str) -> str:
     'like for like'); the first whose title holds every word."""
     wanted = words.strip().casefold()
     found = sections()
+    numbers = ", ".join(number for number, _, _ in found)
+    asked = [w for w in (w.strip(":,.()") for w in wanted.split()) if w]
+    if not asked:  # '', '.': no topic is named, so none is the answer
+        raise UsageError(
+            f"no topic named: give a number or words of a title; the topics are {numbers}"
+        )
     for number, _, body in found:
         if wanted == number.casefold():
             return body.rstrip() + "\n"
     for _, title, body in found:
-        if all(word in title.casefold() for word in wanted.split()):
+        # Whole words of the title, or their beginnings ('employ' finds 'Employers'), not any
+        # substring ('.' is in every title).
+        words_of = [w.strip(":,.()") for w in title.casefold().split()]
+        if all(any(w.startswith(word) for w in words_of) for word in asked):
             return body.rstrip() + "\n"
     vocabulary = sorted({w.strip(":,()").casefold() for _, t, _ in found for w in t.split()})
-    numbers = ", ".join(number for number, _, _ in found)
     hint = did_you_mean(nearest(wanted, vocabulary)) or f"; the topics are {numbers}"
     raise UsageError(f"no topic '{words}'{hint}")

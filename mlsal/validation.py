@@ -67,8 +67,31 @@ def _adapter(model: type[Any]) -> TypeAdapter[Any]:
     return TypeAdapter(model)
 
 
+MAX_DEPTH = 16  # no entry of the data nests deeper; a deeper one is a mistake or an attack
+
+
+def _too_deep(raw: Any) -> bool:
+    """Whether tables or lists nest more than MAX_DEPTH deep (a 1,000-part dotted key makes
+    1,000 tables): looked for without recursion, before anything recursive reads them."""
+    level = [raw]
+    for _ in range(MAX_DEPTH + 1):
+        level = [
+            item
+            for node in level
+            if isinstance(node, dict | list)
+            for item in (node.values() if isinstance(node, dict) else node)
+            if isinstance(item, dict | list)
+        ]
+        if not level:
+            return False
+    return True
+
+
 def validate(model: type[T], raw: Any, report: Callable[[str, str], None]) -> T | None:
     """An instance of model, or None after reporting each problem as (field, message)."""
+    if _too_deep(raw):
+        report("(entry)", f"tables nested more than {MAX_DEPTH} deep (a dotted key of many parts?)")
+        return None
     booleans = list(_booleans_for_numbers(model, raw, ""))
     for where in booleans:  # pydantic reads true as 1: a number must be written as one
         report(where, "must be a number, not true or false")

@@ -64,7 +64,10 @@ BREAKAGES = {
         "s002.toml: (file): not valid TOML",
     ),
     "file not UTF-8": (write_bytes("facts/s002.toml", b"id = '\xff\xfe'\n"), "s002.toml: (file):"),
-    "unreadable file": (make_dir("facts/broken.toml"), "broken.toml: (file): cannot be read"),
+    "unreadable file": (
+        make_dir("facts/broken.toml"),
+        "broken.toml: (file): is not a regular file",
+    ),
     "missing file": (remove("companies.toml"), "companies.toml: (file): cannot be read"),
     "missing field": (
         edit("facts/s001.toml", 'figure = "average"\namount = 144000\n', "amount = 144000\n"),
