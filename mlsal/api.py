@@ -158,6 +158,10 @@ def _results_of(rows: Any, estimator: Any, unknown: str) -> Iterator[list[Any]]:
         checked: set[tuple[str, ...]] = set()
         each = iter(rows)
         while chunk := list(itertools.islice(each, CHUNK)):
+            for row in chunk:  # a None, a number (a Series' values): no row of inputs
+                if not isinstance(row, Mapping):
+                    kind = type(row).__name__
+                    raise UsageError(f"each row must be a mapping of inputs, got a {kind}")
             if unknown == "error":
                 for row in chunk:
                     if (names := tuple(row)) not in checked:
@@ -166,6 +170,9 @@ def _results_of(rows: Any, estimator: Any, unknown: str) -> Iterator[list[Any]]:
             yield estimator.estimate_rows(chunk)
         return
     header = [str(c) for c in columns]
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:  # rows[column] would be a frame, and the last column would win
+        raise UsageError(f"the frame names a column twice: {', '.join(twice)}")
     if unknown == "error":
         _refuse_unknown(tuple(header), estimator)
     check_profile_columns(header)

@@ -45,6 +45,26 @@ from mlsal.render.cells import FORMULA_STARTS, safe_cell
 OUTPUT_COLUMNS = ("low", "median", "high", "band", "sources", "warnings")
 NOT_UTF8 = "it is not UTF-8 text (save it as UTF-8)"
 CHUNK = 256  # rows estimated together: enough to share the work; few, for flat memory
+MAX_LINE_CHARS = 1_000_000  # no row of a profile is this long; a longer line is not read
+# Stands for a line longer than MAX_LINE_CHARS (found by identity: no line is this object).
+TOO_LONG = "\x00 longer than the limit\n"
+TOO_LONG_SAID = f"longer than {MAX_LINE_CHARS:,} characters: not read"
+
+
+def capped_lines(stream: IO[str]) -> Iterator[str]:
+    """The stream's lines, each read up to MAX_LINE_CHARS: a longer one (a 50 MB line, a
+    file of no line ends such as /dev/zero) is TOO_LONG, its rest read and dropped a piece at
+    a time, so memory stays bounded whatever the input."""
+    read = stream.readline
+    while line := read(MAX_LINE_CHARS + 1):
+        if len(line) <= MAX_LINE_CHARS or line.endswith("\n"):
+            yield line
+            continue
+        yield TOO_LONG
+        while (rest := read(MAX_LINE_CHARS)) and not rest.endswith("\n"):
+            pass
+
+
 MEMO_LIMIT = 20_000  # cells and places remembered at once; emptied when full
 SAID_LIMIT = 4_000  # rows' warnings as CSV (long texts): three rows in four find theirs
 
@@ -99,6 +119,11 @@ class BatchEstimator:
 
     def estimate_rows(self, rows: Sequence[Mapping[str, Any]]) -> list[Result]:
         """Each row's result; rows are keyed by column name (JSON objects, mappings)."""
+        for row in rows:
+            if not isinstance(row, Mapping):
+                raise UsageError(
+                    f"a row must be a mapping of inputs to values, got {type(row).__name__}"
+                )
         count = len(rows)
         columns: dict[str, list[Any]] = {}
         for index, row in enumerate(rows):
@@ -231,6 +256,7 @@ class BatchEstimator:
         columns = tuple(row)
         found = self.columns.get(columns)
         if found is None:
+            refuse_shown_in(columns)
             found = [(c, f) for c in columns if (f := self.field(c)) is not None]
             _remember(self.columns, columns, found)
         return found
@@ -273,13 +299,31 @@ def _bare(error: MlsalError) -> MlsalError:
 
 
 def _hashable(value: Any) -> Any:
-    """A cell as a memo's key: a list as a tuple, NaN, pd.NA and pd.NaT (a data frame's
-    empty cells) as None."""
+    """A cell as a memo's key: a list (or a NumPy array, as Parquet list columns give) as a
+    tuple, NaN, pd.NA and pd.NaT (a data frame's empty cells) as None; a dict or a set as
+    itself, unhashable, which make_profile refuses."""
     if isinstance(value, list):
         return tuple(value)
+    if getattr(value, "ndim", 0) and hasattr(value, "tolist"):
+        return tuple(value.tolist())
+    if isinstance(value, dict | set | frozenset):
+        return Unreadable(value)
     if type(value).__name__ in NOT_GIVEN_TYPES:
         return None
     return None if value != value else value
+
+
+class Unreadable:
+    """A cell no input can be read from (a dict, a set), standing for it in a memo."""
+
+    def __init__(self, value: Any) -> None:
+        self.kind = type(value).__name__
+
+    def __hash__(self) -> int:
+        return hash(self.kind)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Unreadable) and other.kind == self.kind
 
 
 def _remember(memo: dict[Any, Any], key: Any, value: Any, limit: int | None = None) -> None:
@@ -288,9 +332,23 @@ def _remember(memo: dict[Any, Any], key: Any, value: Any, limit: int | None = No
     memo[key] = value
 
 
+def refuse_shown_in(columns: Iterable[str]) -> None:
+    """A currency column would be validated and then not applied: batch rows are figures in
+    US dollars. Refused, not half-read."""
+    for column in columns:
+        if INPUT_NAMES.get(str(column).strip().casefold()) == "currency":
+            raise UsageError(
+                f"the column '{column}' is not read: batch figures are in US dollars, "
+                "whatever a row asks; leave the column out (a single estimate converts)"
+            )
+
+
 def check_profile_columns(header: list[str]) -> None:
+    refuse_shown_in(header)
     if not any(c.strip().casefold() in INPUT_NAMES for c in header):
-        known = ", ".join(sorted({k for k in INPUT_NAMES if "-" not in k}))
+        known = ", ".join(
+            sorted({k for k, f in INPUT_NAMES.items() if "-" not in k and f != "currency"})
+        )
         raise UsageError(f"the input has no profile column; name columns after: {known}")
 
 
@@ -325,6 +383,8 @@ def read_rows(stream: IO[str]) -> tuple[list[str], Iterator[Chunk]]:
         raise UsageError(f"line 1: the header is not CSV: {error}") from None
     except UnicodeDecodeError:
         raise UsageError("the input is not UTF-8 text: save it as UTF-8") from None
+    if header == [TOO_LONG.rstrip("\n")]:
+        raise UsageError(f"line 1: the header is {TOO_LONG_SAID}")
     header = [name.strip() for name in header]
     if header:
         header[0] = header[0].removeprefix("\ufeff")  # a byte-order mark, as Excel writes
@@ -338,6 +398,10 @@ def read_rows(stream: IO[str]) -> tuple[list[str], Iterator[Chunk]]:
         taken = 1
         try:
             for text in source:
+                if text is TOO_LONG:
+                    _stop(chunk, line, TOO_LONG_SAID)
+                    line += 1
+                    continue
                 stripped = text.rstrip("\r\n")
                 plain: str | None = stripped
                 before = reader.line_num
@@ -387,7 +451,7 @@ class _Lines:
     line that is not UTF-8 ends them: its error is raised each time a further one is read."""
 
     def __init__(self, stream: IO[str]) -> None:
-        self.lines = iter(stream)
+        self.lines = capped_lines(stream)
         self.pending: list[str] = []
         self.error: UnicodeDecodeError | None = None
 
@@ -421,6 +485,8 @@ def _whole_lines(block: list[str], line: int, width: int, limit: int) -> Chunk |
     """The rows of these lines (from `line` on), when each line holds one row and nothing
     the csv module reads otherwise than a split at commas, bar quotes within the line; else
     None. Lines with quotes are read by the csv module together: each must give one row."""
+    if TOO_LONG in block:  # line by line, where it is said
+        return None
     stripped = [text.rstrip("\r\n") for text in block]
     joined = "\n".join(stripped)
     if "\r" in joined or (len(joined) > limit and max(map(len, stripped)) > limit):
@@ -505,13 +571,13 @@ def check_header(header: list[str]) -> None:
 def read_json_lines(stream: IO[str]) -> tuple[list[str], Iterator[Chunk]]:
     """JSON Lines: one object per line, keyed as CSV headers are. The header (the columns of
     CSV output) is the first object's keys; each object is read with its own keys."""
-    lines = enumerate(stream, start=1)
+    lines = enumerate(capped_lines(stream), start=1)
     # The lines up to the first object: a bad line first does not make the header.
     before: list[tuple[int, dict[str, Any] | NotARow]] = []
     try:
         for number, text in lines:
             if text.strip():
-                before.append((number, _json_object(text.removeprefix("\ufeff"))))
+                before.append((number, _json_line(text.removeprefix("\ufeff"))))
                 row = before[-1][1]
                 if (isinstance(row, dict) and row) or len(before) == CHUNK:  # keys: the header
                     break
@@ -529,7 +595,7 @@ def read_json_lines(stream: IO[str]) -> tuple[list[str], Iterator[Chunk]]:
             for last, text in lines:
                 if text.strip():
                     chunk.lines.append(last)
-                    chunk.rows.append(_json_object(text))
+                    chunk.rows.append(_json_line(text))
                     chunk.plains.append(None)
                     if len(chunk.rows) == CHUNK:
                         yield chunk
@@ -540,6 +606,10 @@ def read_json_lines(stream: IO[str]) -> tuple[list[str], Iterator[Chunk]]:
             yield chunk
 
     return header, chunks()
+
+
+def _json_line(text: str) -> dict[str, Any] | NotARow:
+    return NotARow(TOO_LONG_SAID) if text is TOO_LONG else _json_object(text)
 
 
 class _Refused(ValueError):
@@ -582,6 +652,7 @@ def _json_object(text: str) -> dict[str, Any] | NotARow:
             return NotARow(f"'{key}' must be a text, a number or a list of texts")
     try:
         check_header(list(value))
+        refuse_shown_in(value)
     except UsageError as error:
         return NotARow(str(error).replace("the header names", "the object names"))
     return value

@@ -123,7 +123,10 @@ app = typer.Typer(
     name="mlsal",
     cls=LazyCommands,
     help="Salary estimates for Machine Learning Engineers, every figure traced to its source.",
-    epilog="Shell completion: mlsal --install-completion (bash, zsh or fish).",
+    epilog=(
+        "Shell completion: mlsal --install-completion (the shell detected), or "
+        "mlsal --show-completion zsh (bash, zsh, fish or powershell) to see a script."
+    ),
     no_args_is_help=True,
     # Shell completion (--install-completion, --show-completion; bash, zsh, fish) is switched
     # on in main() only when asked for: its options cost every other run ~8 ms.
@@ -690,6 +693,30 @@ SHORT_RUN_GC = 10_000  # new objects between the cyclic collector's young collec
 LONG_RUN_GC = 700  # Python's default
 
 
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def completion_shell_asked(args: list[str]) -> str | None:
+    """The shell named after --show-completion ('--show-completion zsh' or '=zsh'), if any."""
+    if len(args) == 2 and args[0] == "--show-completion":
+        return args[1]
+    if len(args) == 1 and args[0].startswith("--show-completion="):
+        return args[0].partition("=")[2]
+    return None
+
+
+def show_completion(shell: str) -> int:
+    """Print the completion script of a shell named; exit code 2 for a shell Typer has none
+    for."""
+    if shell not in SHELLS:
+        print(f"error: unknown shell '{shell}'; choose one of {', '.join(SHELLS)}", file=sys.stderr)
+        return 2
+    from typer._completion_shared import get_completion_script
+
+    print(get_completion_script(prog_name="mlsal", complete_var="_MLSAL_COMPLETE", shell=shell))
+    return 0
+
+
 def is_completion_request(environ: Any) -> bool:
     """Whether a shell asks for completions: '_MLSAL_COMPLETE=complete_bash' with the
     shell's words (COMP_WORDS, COMP_CWORD), or 'source_zsh'. Left in the environment from
@@ -727,6 +754,11 @@ def main() -> None:
             with contextlib.suppress(AttributeError, ValueError):
                 stream.reconfigure(errors="replace")  # type: ignore[union-attr]
     completion = ("--install-completion", "--show-completion")
+    shell = completion_shell_asked(sys.argv[1:])
+    if shell is not None:  # '--show-completion zsh': that shell's script, not the detected one
+        shown = show_completion(shell)
+        sys.stdout.flush()
+        os._exit(shown)
     if not is_completion_request(os.environ):  # a stray _MLSAL_COMPLETE is no request
         os.environ.pop("_MLSAL_COMPLETE", None)
     if "_MLSAL_COMPLETE" in os.environ or any(a.startswith(completion) for a in sys.argv[1:]):

@@ -69,6 +69,13 @@ def make_profile(
             hint = did_you_mean(nearest(str(name), list(INPUT_NAMES)))
             raise UsageError(f"unknown input '{name}'{hint}")
         kind = BY_FIELD[field].kind
+        if isinstance(value, dict | set | frozenset) or type(value).__name__ == "Unreadable":
+            kind_of = getattr(value, "kind", type(value).__name__)
+            raise UsageError(
+                f"{field} must be a text, a number or a list of texts, got a {kind_of}"
+            )
+        if getattr(value, "ndim", 0) and hasattr(value, "tolist"):  # a NumPy array: a list
+            value = value.tolist()
         if _missing(value) or (kind == "names" and not _items(value)):
             continue
         if kind in ("number", "year"):

@@ -305,3 +305,48 @@ def test_28_fullwidth_digits_are_read() -> None:
     from mlsal.offer import parse_amount
 
     assert parse_amount("１８５，０００") == (185000, None)
+
+
+def test_05_a_currency_column_is_refused_not_half_read(run: Run) -> None:
+    result = batch(run, "years,currency\n3,GBP\n")
+    assert result.exit_code == 2 and "the column 'currency' is not read" in result.stderr
+    assert result.stdout == ""
+    lines = batch(run, '{"years": 3, "currency": "GBP"}\n{"years": 4}\n', "--input-format", "jsonl")
+    assert "line 1: the column 'currency' is not read" in lines.stderr
+    with pytest.raises(UsageError, match="'currency' is not read"):
+        list(mlsal.estimate_many([{"years": 3, "currency": "GBP"}]))
+
+
+def test_16_cells_and_rows_no_input_is_read_from_are_said() -> None:
+    np = pytest.importorskip("numpy")
+    pd = pytest.importorskip("pandas")
+    arrays = pd.DataFrame({"years": [3, 4], "skills": [np.array(["nlp"]), np.array(["cv"])]})
+    assert [r["error"] for r in mlsal.estimate_many(arrays)] == [None, None]  # lists
+    odd = [{"years": 3, "city": {"a": 1}}, {"years": 4, "skills": {"nlp"}}, {"years": 5}]
+    found = list(mlsal.estimate_many(odd, errors="keep"))
+    assert "got a dict" in found[0]["error"] and "got a set" in found[1]["error"]
+    assert found[2]["error"] is None
+    for rows in ([None], pd.Series([1, 2])):
+        with pytest.raises(UsageError, match="mapping of inputs"):
+            list(mlsal.estimate_many(rows))
+    twice = pd.DataFrame([[3, 4]], columns=["years", "years"])
+    with pytest.raises(UsageError, match="names a column twice: years"):
+        list(mlsal.estimate_many(twice))
+
+
+@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+def test_23_a_line_too_long_is_said_in_bounded_memory(tmp_path: Path, kind: str) -> None:
+    from mlsal.batch import MAX_LINE_CHARS
+
+    long = "x" * (3 * MAX_LINE_CHARS)
+    if kind == "csv":
+        text = f"years,city\n3,SF\n4,{long}\n5,NYC\n"
+    else:
+        text = f'{{"years": 3}}\n{{"city": "{long}"}}\n{{"years": 5}}\n'
+    source = tmp_path / f"in.{kind}"
+    source.write_text(text, encoding="utf-8")
+    done = subprocess.run(mlsal_command("batch", str(source)), capture_output=True, timeout=120)
+    line = 3 if kind == "csv" else 2  # after the header, or the second object
+    assert done.returncode == 1
+    assert f"line {line}: longer than {MAX_LINE_CHARS:,} characters".encode() in done.stderr
+    assert len(done.stdout.splitlines()) == 3  # the header and the two good rows

@@ -175,13 +175,20 @@ def test_records_are_not_called_thin_evidence() -> None:
 
 
 @installed
-@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
-def test_shell_completion_scripts(shell: str) -> None:
-    done = subprocess.run(
-        [str(SCRIPT), "--show-completion", shell], capture_output=True, text=True, check=False
+@pytest.mark.parametrize(
+    ("shell", "own"),
+    [("bash", "complete -o default -F"), ("zsh", "#compdef mlsal"), ("fish", "complete --command")],
+)
+def test_shell_completion_scripts(shell: str, own: str) -> None:
+    """Each shell's own script, whichever shell runs the command (not the detected one)."""
+    for args in (["--show-completion", shell], [f"--show-completion={shell}"]):
+        done = subprocess.run([str(SCRIPT), *args], capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        assert "_MLSAL_COMPLETE" in done.stdout and own in done.stdout
+    unknown = subprocess.run(
+        [str(SCRIPT), "--show-completion", "tcsh"], capture_output=True, text=True, check=False
     )
-    assert done.returncode == 0, done.stderr
-    assert "_MLSAL_COMPLETE" in done.stdout
+    assert unknown.returncode == 2 and "unknown shell 'tcsh'" in unknown.stderr
 
 
 @installed

@@ -119,15 +119,21 @@ def mutated_directory(draw: st.DrawFn) -> dict[str, bytes]:
         str(path.relative_to(TEAM)): path.read_bytes() for path in sorted(TEAM.rglob("*.toml"))
     }
     name = draw(st.sampled_from(sorted(files)))
-    how = draw(st.sampled_from(["value", "remove", "add", "cut", "bytes", "nest"]))
+    how = draw(
+        st.sampled_from(
+            ["value", "remove", "add", "cut", "bytes", "nest", "huge", "dotted", "kind"]
+        )
+    )
     data = tomllib.loads(files[name].decode("utf-8"))
     key = next(iter(data))
     entries = data[key]
-    if how in ("value", "remove", "add") and isinstance(entries, list) and entries:
+    if how in ("value", "remove", "add", "huge") and isinstance(entries, list) and entries:
         entry = entries[draw(st.integers(0, len(entries) - 1))]
         field = draw(st.sampled_from(sorted(entry)))
         if how == "value":
             entry[field] = draw(values)
+        elif how == "huge":  # a number no float holds
+            entry[field] = draw(st.sampled_from([10**400, -(10**400), 10**19]))
         elif how == "remove":
             del entry[field]
         else:
@@ -139,10 +145,33 @@ def mutated_directory(draw: st.DrawFn) -> dict[str, bytes]:
         at = draw(st.integers(0, len(files[name])))
         junk = draw(st.binary(min_size=1, max_size=8))
         files[name] = files[name][:at] + junk + files[name][at:]
+    elif how == "dotted":  # a key of many parts: as many nested tables
+        parts = draw(st.integers(2, 1500))
+        files[name] += ("\n" + ".".join(f"k{i}" for i in range(parts)) + " = 1\n").encode()
+    elif how == "kind":  # the file is no file: a link out of the directory, a pipe
+        files[name] = draw(st.sampled_from([LINK_OUT, LINK_STDIN, PIPE]))
     else:
         depth = draw(st.integers(1, 3000))
         files[name] += f"\ndeep = {'[' * depth}{']' * depth}\n".encode()
     return files
+
+
+# Stand-ins for a file that is no regular file inside the directory (see write_file).
+LINK_OUT, LINK_STDIN, PIPE = b"\0link-out", b"\0link-stdin", b"\0pipe"
+
+
+def write_file(path: Path, content: bytes, outside: Path) -> None:
+    """The file as the example has it: its bytes, or a link or a named pipe in its place."""
+    path.unlink()
+    if content == LINK_OUT:
+        outside.write_text('secret = "hunter2"\n', encoding="utf-8")
+        path.symlink_to(outside)
+    elif content == LINK_STDIN:
+        path.symlink_to("/dev/stdin")
+    elif content == PIPE:
+        os.mkfifo(path)
+    else:
+        path.write_bytes(content)
 
 
 @settings(
@@ -158,11 +187,12 @@ def test_a_mutated_data_directory_loads_or_is_refused(
         root = Path(folder) / "team"
         shutil.copytree(TEAM, root)
         for name, content in files.items():
-            (root / name).write_bytes(content)
+            write_file(root / name, content, Path(folder) / "secret.toml")
         try:
             catalog = load_directories([small_shipped, root])
         except DataError as error:
             assert error.problems  # refused, saying why
+            assert not any("hunter2" in problem for problem in error.problems)
             return
         for inputs in ({"level": "senior"}, {"years": 3, "company": "google", "city": "Seattle"}):
             try:
