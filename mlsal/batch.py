@@ -167,6 +167,10 @@ class BatchEstimator:
     def _values(self, field: str, cells: Sequence[Any], failed: set[int]) -> list[Any]:
         """Each cell as the field's resolved value; a bad cell's row is marked failed."""
         memo = self.cells[field]
+        if BY_FIELD[field].kind in ("number", "year") and BOOL_TYPES & {
+            t.__name__ for t in set(map(type, cells))
+        }:  # True == 1 and False == 0 as keys: each a memo entry of its own
+            cells = [Truth(c) if type(c).__name__ in BOOL_TYPES else c for c in cells]
         try:
             values = _looked_up(memo, cells, lambda i: self._cell_value(field, cells[i]))
         except TypeError:  # a list (JSON) is no key: as a tuple it is
@@ -191,6 +195,8 @@ class BatchEstimator:
         """One cell as make_profile reads it and resolve_profile resolves it: a key, a number,
         keys (lists), (company, the name typed for it) or the text of a place (resolved as a
         whole, in _place); the field's default when not given."""
+        if type(cell) is Truth:
+            cell = cell.value  # make_profile says why a truth value is no number
         try:
             value = getattr(make_profile({field: cell}), field)
             if value is None or value == ():
@@ -311,6 +317,25 @@ def _hashable(value: Any) -> Any:
     if type(value).__name__ in NOT_GIVEN_TYPES:
         return None
     return None if value != value else value
+
+
+BOOL_TYPES = {"bool", "bool_"}  # Python's and NumPy's truth values
+
+
+class Truth:
+    """A truth value in a column of numbers, kept apart from the number it equals (True ==
+    1, and hashes as 1) so that a memo never answers one for the other."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __hash__(self) -> int:
+        return hash(("truth", bool(self.value)))
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Truth and bool(other.value) == bool(self.value)
 
 
 class Unreadable:

@@ -247,13 +247,31 @@ OPTION_TYPES: dict[str, Any] = {
 }
 
 
+def values_of(dimension: str) -> Callable[[str], list[str]]:
+    """Shell completion of an option's values: the keys of the dimension's values that
+    begin with what is typed ('san-' → san-francisco, san-jose…)."""
+
+    def complete(incomplete: str) -> list[str]:
+        try:
+            keys = [value.key for value in load().values[dimension]]
+        except MlsalError:
+            return []
+        typed = incomplete.casefold()
+        return sorted(key for key in keys if key.casefold().startswith(typed))[:100]
+
+    return complete
+
+
 @functools.cache
 def profile_options() -> list[inspect.Parameter]:
     """The profile's options, built once for all the commands that take them."""
     options = []
     for item in INPUTS:
         names = (item.option, item.short) if item.short else (item.option,)
-        option = typer.Option(*names, metavar=item.metavar, help=item.help)
+        completes = values_of(item.dimension) if item.dimension else None
+        option = typer.Option(
+            *names, metavar=item.metavar, help=item.help, autocompletion=completes
+        )
         kind = Annotated[OPTION_TYPES[item.kind], option]  # type: ignore[valid-type,name-defined]
         options.append(
             inspect.Parameter(
@@ -693,6 +711,13 @@ SHORT_RUN_GC = 10_000  # new objects between the cyclic collector's young collec
 LONG_RUN_GC = 700  # Python's default
 
 
+def negative_offer(args: list[str]) -> str | None:
+    """An amount given to `offer` as '-5k' or '--base -5k', which Click reads as an option."""
+    if not args or args[0] != "offer":
+        return None
+    return next((a for a in args[1:] if len(a) > 1 and a[0] == "-" and a[1] in "0123456789."), None)
+
+
 SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
 
 
@@ -759,6 +784,13 @@ def main() -> None:
         shown = show_completion(shell)
         sys.stdout.flush()
         os._exit(shown)
+    negative = negative_offer(sys.argv[1:])
+    if negative is not None:  # Click would read '-5k' as an option: 'No such option: -5'
+        print(
+            f"error: the offer '{negative}' is negative; give annual pay from 1,000",
+            file=sys.stderr,
+        )
+        os._exit(2)
     if not is_completion_request(os.environ):  # a stray _MLSAL_COMPLETE is no request
         os.environ.pop("_MLSAL_COMPLETE", None)
     if "_MLSAL_COMPLETE" in os.environ or any(a.startswith(completion) for a in sys.argv[1:]):

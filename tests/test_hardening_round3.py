@@ -350,3 +350,19 @@ def test_23_a_line_too_long_is_said_in_bounded_memory(tmp_path: Path, kind: str)
     assert done.returncode == 1
     assert f"line {line}: longer than {MAX_LINE_CHARS:,} characters".encode() in done.stderr
     assert len(done.stdout.splitlines()) == 3  # the header and the two good rows
+
+
+def test_28_a_negative_offer_is_said_as_one() -> None:
+    for args in (["offer", "-5k", "--years", "3"], ["offer", "--base", "-5k", "--bonus", "0"]):
+        done = subprocess.run(mlsal_command(*args), capture_output=True, text=True)
+        assert done.returncode == 2 and "is negative" in done.stderr
+        assert "No such option" not in done.stderr and done.stdout == ""
+
+
+def test_08_a_truth_value_never_shares_a_number_memo() -> None:
+    """Found by the frame fuzzer: True == 1 and False == 0 as dictionary keys, so a column of
+    years holding both read True as 1 year once 1 had been seen."""
+    rows = [{"years": 0}, {"years": False}, {"years": 1}, {"years": True}]
+    found = [r["error"] for r in mlsal.estimate_many(rows, errors="keep")]
+    assert found[0] is None and found[2] is None
+    assert "got 'False'" in found[1] and "got 'True'" in found[3]

@@ -5,6 +5,7 @@ its error, in order, and a row's figures are what one estimate of that row gives
 from __future__ import annotations
 
 import contextlib
+import os
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from mlsal.errors import UsageError
 pd = pytest.importorskip("pandas")
 np = pytest.importorskip("numpy")
 
+EXAMPLES = int(os.environ.get("MLSAL_FUZZ_FRAME_EXAMPLES", "150"))
 MISSING = [None, float("nan"), pd.NA, pd.NaT, np.nan, ""]
 YEARS = st.one_of(
     st.integers(min_value=-5, max_value=80),
@@ -65,7 +67,7 @@ def frames(draw: st.DrawFn) -> Any:
 
 
 @given(frames())
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_a_frame_never_crashes_estimate_many(frame: Any) -> None:
     try:
         found = list(mlsal.estimate_many(frame, errors="keep"))

@@ -205,3 +205,8 @@ def test_completion_completes_commands_and_options() -> None:
 
     assert complete("mlsal est") == ["estimate"]
     assert "--city" in complete("mlsal estimate --ci")
+    # Values too: the keys of the data's cities, employers, levels, work modes.
+    assert {"san-francisco", "san-jose"} <= set(complete("mlsal estimate --city san-"))
+    assert "google" in complete("mlsal offer 150k --company goo")
+    assert complete("mlsal estimate --level sen") == ["senior"]
+    assert complete("mlsal compare a b --work rem") == ["remote"]
