@@ -519,22 +519,9 @@ class _Loader:
         return below in order and level in order and order.index(below) < order.index(level)
 
 
-# Dimensions whose figures are factors: each relative to a reference of its own source.
-RELATIVE_DIMENSIONS = frozenset(
-    {
-        "role",
-        "city",
-        "state",
-        "country",
-        "work_mode",
-        "industry",
-        "education",
-        "company",
-        "company_size",
-        "certification",
-        "skill",
-    }
-)
+# Dimensions whose figures are factors, each relative to a reference of its own source: the
+# inputs' dimensions but the level (its figures make the baseline).
+RELATIVE_DIMENSIONS = frozenset(i.dimension for i in INPUTS if i.dimension not in (None, "level"))
 
 
 def not_a_file_inside(path: Path, folder: Path) -> str | None:
