@@ -153,6 +153,8 @@ def _results_of(rows: Any, estimator: Any, unknown: str) -> Iterator[list[Any]]:
     a slice of each at a time."""
     from mlsal.batch import CHUNK, check_profile_columns
 
+    if type(rows).__name__ == "LazyFrame" and callable(getattr(rows, "collect", None)):
+        rows = rows.collect()  # a Polars query: its rows, once
     columns = getattr(rows, "columns", None)
     if columns is None or isinstance(rows, Mapping) or not hasattr(rows, "__getitem__"):
         checked: set[tuple[str, ...]] = set()

@@ -366,3 +366,19 @@ def test_08_a_truth_value_never_shares_a_number_memo() -> None:
     found = [r["error"] for r in mlsal.estimate_many(rows, errors="keep")]
     assert found[0] is None and found[2] is None
     assert "got 'False'" in found[1] and "got 'True'" in found[3]
+
+
+def test_16_a_lazy_frame_is_collected_once() -> None:
+    """Polars' LazyFrame is a query: collected, then read as its frame (no Polars here: a
+    stand-in with the same two names)."""
+    pd = pytest.importorskip("pandas")
+    collected = []
+
+    class LazyFrame:
+        def collect(self) -> Any:
+            collected.append(True)
+            return pd.DataFrame({"years": [3, 7], "city": ["SF", "NYC"]})
+
+    found = list(mlsal.estimate_many(LazyFrame()))
+    expected = list(mlsal.estimate_many([{"years": 3, "city": "SF"}, {"years": 7, "city": "NYC"}]))
+    assert found == expected and collected == [True]
