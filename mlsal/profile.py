@@ -356,7 +356,9 @@ def _named_city(
     ]
     if not cities:
         elsewhere = [c for c in world.cities_named(text) if normalize(c.name) == normalize(text)]
-        if elsewhere and (state or country):  # 'Berlin' with France: it is in Germany
+        # 'Berlin' with France: it is in Germany; 'Kirkland' with Oregon: it is in WA. A
+        # town of a state GeoNames does not list (Berlin, NH) takes its state's figure.
+        if elsewhere and (country or (state and elsewhere[0].country == home)):
             where = elsewhere[0].admin1 if elsewhere[0].country == home else None
             lies_in = where or world.country_name(elsewhere[0].country) or elsewhere[0].country
             given = (

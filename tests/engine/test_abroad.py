@@ -178,7 +178,10 @@ def test_a_name_shared_across_countries_asks(run: Run) -> None:
 
 def test_a_city_and_a_country_that_disagree_are_refused(run: Run) -> None:
     result = run("estimate", "--city", "Berlin", "--country", "France")
-    assert result.exit_code == 2 and "names several" not in result.stderr
+    assert result.exit_code == 2 and "is in Germany, not in France" in result.stderr
+    # A US town GeoNames does not list takes its state's figure, whatever a namesake abroad.
+    town = run.json("estimate", "--city", "Berlin", "--state", "NH")
+    assert town["inputs"]["state"] == "NH" and town["inputs"]["country"] == "US"
     result = run("estimate", "--city", "Berlin, DE", "--state", "WA")
     assert result.exit_code == 2 and "is in United States, not in Germany" in result.stderr
 
