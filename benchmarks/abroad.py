@@ -39,6 +39,7 @@ sys.path[:0] = [str(ROOT / "derive"), str(ROOT)]
 
 import aijobs  # noqa: E402  (derive/aijobs.py)
 from common import to_toml  # noqa: E402
+from validate import report  # noqa: E402  (benchmarks/validate.py: the same table)
 
 from mlsal.engine import estimate  # noqa: E402
 from mlsal.errors import UsageError  # noqa: E402
@@ -150,17 +151,7 @@ def score(records: list[aijobs.Record], predicted: list[dict[Cell, tuple]]) -> d
     return results
 
 
-def report(name: str, results: dict[str, list[tuple[float, float]]]) -> None:
-    for kind in ("country", "country x level", "remote x level", "remote abroad"):
-        rows = results.get(kind, [])
-        if not rows:
-            continue
-        errors = [e for e, _ in rows]
-        coverage = statistics.median(c for _, c in rows)
-        print(
-            f"| {name} | {kind} | {len(rows)} | {statistics.median(errors):.3f} "
-            f"| {sum(e <= 0.10 for e in errors) / len(errors):.0%} | {coverage:.0%} |"
-        )
+KINDS = ("country", "country x level", "remote x level", "remote abroad")
 
 
 def main() -> int:
@@ -200,8 +191,9 @@ def main() -> int:
         kept_records = [records[i] for i in sorted(predicted)]
         report(
             f"{name}, random {folds}-fold",
-            score(kept_records, [predicted[i] for i in sorted(predicted)]),
-        )  # type: ignore[arg-type]
+            score(kept_records, [predicted[i] for i in sorted(predicted)]),  # type: ignore[arg-type]
+            KINDS,
+        )
     return 0
 
 

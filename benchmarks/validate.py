@@ -111,8 +111,15 @@ def score(
     return results
 
 
-def report(name: str, results: dict[str, list[tuple[float, float]]]) -> None:
-    for kind in ("employer x state", "employer x level", "level x state"):
+KINDS = ("employer x state", "employer x level", "level x state")
+
+
+def report(
+    name: str, results: dict[str, list[tuple[float, float]]], kinds: tuple[str, ...] = KINDS
+) -> None:
+    """One table row per kind of cell: cells, median |log error|, share within 0.10, median
+    band coverage (benchmarks/abroad.py prints its own kinds with it)."""
+    for kind in kinds:
         rows = results.get(kind, [])
         if not rows:
             continue

@@ -43,7 +43,6 @@ Cells:
 from __future__ import annotations
 
 import csv
-import functools
 import statistics
 import sys
 from collections import Counter, defaultdict
@@ -51,7 +50,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from common import DOCUMENTS, FACTS, limits, to_toml, write_or_check
+from common import DOCUMENTS, FACTS, ROOT, limits, to_toml, write_or_check
+
+sys.path.insert(0, str(ROOT))
+from mlsal.amounts import own_currencies  # noqa: E402  (CLDR's, as mlsal reads offers)
 
 RAW = DOCUMENTS / "aijobs_salaries_2020-2025.csv"
 CPI = DOCUMENTS / "cpi_u_annual.csv"
@@ -302,13 +304,6 @@ def size_cells(mle_us: list[Record], quote: str) -> Cells:
 def in_own_currency(record: Record) -> bool:
     """Whether a record is paid in its company country's own currency."""
     return record.currency in own_currencies(record.country)
-
-
-@functools.cache
-def own_currencies(country: str) -> tuple[str, ...]:
-    from babel.numbers import get_territory_currencies
-
-    return tuple(get_territory_currencies(country))
 
 
 def country_cells(records: list[Record], quote: str) -> Cells:

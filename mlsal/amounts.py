@@ -74,11 +74,9 @@ def _grouping_of(currency: str) -> str:
     currency's code begins with its country's, ISO 4217: INR, India, en_IN: '#,##,##0'),
     else English's; written with English's separators, so every table reads alike."""
     from babel import Locale, localedata
-    from babel.numbers import get_territory_currencies
 
-    country = currency[:2].upper()
-    locale = f"en_{country}"
-    if not (localedata.exists(locale) and currency in get_territory_currencies(country)):
+    locale = f"en_{currency[:2].upper()}"
+    if not (localedata.exists(locale) and currency in own_currencies(currency[:2].upper())):
         locale = "en"
     pattern = str(Locale.parse(locale).decimal_formats[None].pattern)
     return pattern.split(".")[0]  # whole units
@@ -86,9 +84,15 @@ def _grouping_of(currency: str) -> str:
 
 def country_of_currency(currency: str) -> str | None:
     """The one country whose own currency this is (INR: IN), or None (EUR, USD's many)."""
-    from babel.numbers import get_territory_currencies
-
     country = currency[:2].upper()
-    if currency != "EUR" and currency in get_territory_currencies(country):
+    if currency != "EUR" and currency in own_currencies(country):
         return country
     return None
+
+
+@functools.cache
+def own_currencies(country: str) -> tuple[str, ...]:
+    """The currencies a country pays in today, its own first (CLDR, through Babel)."""
+    from babel.numbers import get_territory_currencies
+
+    return tuple(get_territory_currencies(country))

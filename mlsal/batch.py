@@ -119,11 +119,6 @@ class BatchEstimator:
 
     def estimate_rows(self, rows: Sequence[Mapping[str, Any]]) -> list[Result]:
         """Each row's result; rows are keyed by column name (JSON objects, mappings)."""
-        for row in rows:
-            if not isinstance(row, Mapping):
-                raise UsageError(
-                    f"a row must be a mapping of inputs to values, got {type(row).__name__}"
-                )
         count = len(rows)
         columns: dict[str, list[Any]] = {}
         for index, row in enumerate(rows):
@@ -170,7 +165,9 @@ class BatchEstimator:
         if BY_FIELD[field].kind in ("number", "year") and BOOL_TYPES & {
             t.__name__ for t in set(map(type, cells))
         }:  # True == 1 and False == 0 as keys: each a memo entry of its own
-            cells = [Truth(c) if type(c).__name__ in BOOL_TYPES else c for c in cells]
+            cells = [
+                Apart(c, ("truth", bool(c))) if type(c).__name__ in BOOL_TYPES else c for c in cells
+            ]
         try:
             values = _looked_up(memo, cells, lambda i: self._cell_value(field, cells[i]))
         except TypeError:  # a list (JSON) is no key: as a tuple it is
@@ -195,8 +192,8 @@ class BatchEstimator:
         """One cell as make_profile reads it and resolve_profile resolves it: a key, a number,
         keys (lists), (company, the name typed for it) or the text of a place (resolved as a
         whole, in _place); the field's default when not given."""
-        if type(cell) is Truth:
-            cell = cell.value  # make_profile says why a truth value is no number
+        if type(cell) is Apart:
+            cell = cell.value  # make_profile says why it is no value of the field
         try:
             value = getattr(make_profile({field: cell}), field)
             if value is None or value == ():
@@ -306,14 +303,14 @@ def _bare(error: MlsalError) -> MlsalError:
 
 def _hashable(value: Any) -> Any:
     """A cell as a memo's key: a list (or a NumPy array, as Parquet list columns give) as a
-    tuple, NaN, pd.NA and pd.NaT (a data frame's empty cells) as None; a dict or a set as
-    itself, unhashable, which make_profile refuses."""
+    tuple, NaN, pd.NA and pd.NaT (a data frame's empty cells) as None; a dict or a set kept
+    Apart, which make_profile refuses."""
     if isinstance(value, list):
         return tuple(value)
     if getattr(value, "ndim", 0) and hasattr(value, "tolist"):
         return tuple(value.tolist())
     if isinstance(value, dict | set | frozenset):
-        return Unreadable(value)
+        return Apart(value, type(value).__name__)
     if type(value).__name__ in NOT_GIVEN_TYPES:
         return None
     return None if value != value else value
@@ -322,33 +319,22 @@ def _hashable(value: Any) -> Any:
 BOOL_TYPES = {"bool", "bool_"}  # Python's and NumPy's truth values
 
 
-class Truth:
-    """A truth value in a column of numbers, kept apart from the number it equals (True ==
-    1, and hashes as 1) so that a memo never answers one for the other."""
+class Apart:
+    """A cell standing in a memo by a key of its own: a truth value in a column of numbers
+    (True == 1, and hashes as 1: a memo would answer one for the other), a dict or a set (no
+    key at all). The cell itself is what make_profile reads, and says why it is no value."""
 
-    __slots__ = ("value",)
+    __slots__ = ("value", "key")
 
-    def __init__(self, value: Any) -> None:
+    def __init__(self, value: Any, key: Any) -> None:
         self.value = value
+        self.key = key
 
     def __hash__(self) -> int:
-        return hash(("truth", bool(self.value)))
+        return hash(("apart", self.key))
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is Truth and bool(other.value) == bool(self.value)
-
-
-class Unreadable:
-    """A cell no input can be read from (a dict, a set), standing for it in a memo."""
-
-    def __init__(self, value: Any) -> None:
-        self.kind = type(value).__name__
-
-    def __hash__(self) -> int:
-        return hash(self.kind)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Unreadable) and other.kind == self.kind
+        return type(other) is Apart and other.key == self.key
 
 
 def _remember(memo: dict[Any, Any], key: Any, value: Any, limit: int | None = None) -> None:

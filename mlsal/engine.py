@@ -18,9 +18,9 @@ from mlsal.amounts import dollars
 from mlsal.catalog import Catalog
 from mlsal.dimensions import LIST_FIELDS, NAMED_FIELDS
 from mlsal.distribution import center_of_figure, quantile, spread_of_figure, z_score
-from mlsal.errors import NoFigure, UsageError
+from mlsal.errors import UsageError
 from mlsal.names import possessive
-from mlsal.profile import Profile, countries_with_figures, years_text
+from mlsal.profile import Profile, lacking_records, no_figure_in, years_text
 from mlsal.result import (
     Band,
     Conversion,
@@ -609,7 +609,7 @@ def _make_factor(
             why = f"its sources measure it against US pay only, not against {possessive(country)}"
         return Factor(dimension, value, label, "no figure", None, 0.0, (), why)
     if dimension in catalog.method.factors.records_needed and not any(v.records for v in views):
-        return Factor(dimension, value, label, "no figure", None, 0.0, (), _no_records(catalog))
+        return Factor(dimension, value, label, "no figure", None, 0.0, (), lacking_records(catalog))
     mean, between = _weighted_log_stats(views)
     total = sum(v.weight for v in views)
     shrunk = mean * total / (total + catalog.method.factors.prior_for(dimension))
@@ -654,11 +654,6 @@ def _level_reason(catalog: Catalog, dimension: str, value: str, level: str | Non
         return f"from its own {name} records ({records:,}), against {name} pay {where}"
     ladder = ", on the national ladder" if dimension == "company" else ""
     return f"its records give no {name} figure: its figure for all levels applies{ladder}"
-
-
-def _no_records(catalog: Catalog) -> str:
-    least = catalog.method.limits.min_records
-    return f"no source gives pay from {least} or more records in its own currency"
 
 
 def _no_figure(dimension: str) -> str:
@@ -1274,10 +1269,7 @@ def _check_located(catalog: Catalog, country: str | None, factors: list[Factor])
         return
     if any(f.applied for f in factors if f.dimension in ("city", "country")):
         return
-    raise NoFigure(
-        f"no figure for pay in {catalog.label('country', country)}: {_no_records(catalog)}; "
-        f"countries with figures: {', '.join(countries_with_figures(catalog))}"
-    )
+    raise no_figure_in(catalog, catalog.label("country", country))
 
 
 # What a batch row's output holds: low, median, high, band, sources, warnings.

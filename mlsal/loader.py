@@ -202,7 +202,7 @@ class _Loader:
             return
         own: set[str] = set()
         if sources_file.exists():
-            why = not_a_file_inside(sources_file, directory)
+            why = confined_file(sources_file, directory)
             if why is not None:
                 self.problem(str(sources_file), "(file)", why)
                 return
@@ -226,7 +226,7 @@ class _Loader:
         for name in names:
             if not name.endswith(".toml") or name.startswith("."):
                 continue
-            why = not_a_file_inside(folder / name, folder)
+            why = confined_file(folder / name, folder)
             if why is not None:  # shared directories: a link out of it, a pipe, a device
                 self.problem(str(folder / name), "(file)", why)
                 continue
@@ -278,12 +278,9 @@ class _Loader:
         is read (data directories are shared between people: never a path out of it), and
         only up to a size."""
         try:
-            inside = folder.resolve()
-            path = (folder / name).resolve()
-            if not path.is_relative_to(inside) or path == inside:
-                return (f"'{name}' is not a file inside {folder}",)
-            if not stat.S_ISREG(path.stat().st_mode):
-                return (f"'{name}' is not a regular file",)
+            path, why = confined(folder / name, folder)
+            if path is None:
+                return (f"'{name}' {why}",)
             with path.open("rb") as handle:
                 data = handle.read(MAX_DOCUMENT_BYTES + 1)
         except (OSError, ValueError, RuntimeError) as error:
@@ -524,20 +521,28 @@ class _Loader:
 RELATIVE_DIMENSIONS = frozenset(i.dimension for i in INPUTS if i.dimension not in (None, "level"))
 
 
-def not_a_file_inside(path: Path, folder: Path) -> str | None:
-    """Why a data file may not be read, or None: it must be a regular file inside its
-    folder once links are followed (a data directory is shared: a link to a secret file or
-    to /dev/stdin, a named pipe that would hang the run, are refused without reading)."""
+def confined(path: Path, folder: Path) -> tuple[Path | None, str]:
+    """(the file a path leads to, '') where it is a regular file inside its folder once
+    links are followed, else (None, why). Data directories are shared between people: a
+    path or link out of them (to a secret, to /dev/stdin), a named pipe that would hang the
+    run, a device, are refused without being read. Raises what the system says of a path
+    that cannot be looked at (OSError, ValueError for a NUL, RuntimeError for a link loop)."""
+    inside = folder.resolve()
+    target = path.resolve()
+    if not target.is_relative_to(inside) or target == inside:
+        return None, f"is not a file inside {folder} (it leads to {target})"
+    if not stat.S_ISREG(os.stat(target).st_mode):
+        return None, "is not a regular file"
+    return target, ""
+
+
+def confined_file(path: Path, folder: Path) -> str | None:
+    """Why a data file of a folder may not be read, or None (see confined)."""
     try:
-        inside = folder.resolve()
-        target = path.resolve()
-        if not target.is_relative_to(inside):
-            return f"is a link to {target}, outside {folder}: not read"
-        if not stat.S_ISREG(os.stat(target).st_mode):
-            return "is not a regular file: not read"
-    except (OSError, RuntimeError) as error:
+        found, why = confined(path, folder)
+    except (OSError, ValueError, RuntimeError) as error:
         return f"cannot be read: {error}"
-    return None
+    return None if found is not None else f"{why}: not read"
 
 
 def _entries(raw: dict[str, Any], key: str, path: Path, loader: _Loader) -> list[Any]:

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from mlsal.amounts import SHARED_SYMBOLS, SYMBOLS, country_of_currency, money
+from mlsal.amounts import SHARED_SYMBOLS, SYMBOLS, country_of_currency, money, own_currencies
 from mlsal.catalog import Catalog
 from mlsal.distribution import percentile_of
 from mlsal.errors import UsageError
@@ -262,7 +262,7 @@ def in_offer_currency(catalog: Catalog, profile: Profile, currency: str | None) 
     abroad = place.country not in (None, home)
     if abroad:
         require_figure(catalog, place.country or "")  # no verdict where no source gives pay
-    own = _own_currency(place.country) if abroad else None
+    own = next(iter(own_currencies(place.country or "")), None) if abroad else None
     asked = profile.currency.strip().upper() if profile.currency else None
     where = catalog.label("country", place.country or home)
     if currency == DOLLAR:
@@ -294,13 +294,6 @@ def in_offer_currency(catalog: Catalog, profile: Profile, currency: str | None) 
         profile = replace(profile, country=country)  # ₹: a job in India
         require_figure(catalog, catalog.lookup("country", country) or country)
     return replace(profile, currency=currency)
-
-
-def _own_currency(country: str | None) -> str | None:
-    from babel.numbers import get_territory_currencies
-
-    found = get_territory_currencies(country) if country else []
-    return found[0] if found else None
 
 
 def offer_in_dollars(estimate: Estimate, amount: float) -> int:

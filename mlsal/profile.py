@@ -69,10 +69,9 @@ def make_profile(
             hint = did_you_mean(nearest(str(name), list(INPUT_NAMES)))
             raise UsageError(f"unknown input '{name}'{hint}")
         kind = BY_FIELD[field].kind
-        if isinstance(value, dict | set | frozenset) or type(value).__name__ == "Unreadable":
-            kind_of = getattr(value, "kind", type(value).__name__)
+        if isinstance(value, dict | set | frozenset):
             raise UsageError(
-                f"{field} must be a text, a number or a list of texts, got a {kind_of}"
+                f"{field} must be a text, a number or a list of texts, got a {type(value).__name__}"
             )
         if getattr(value, "ndim", 0) and hasattr(value, "tolist"):  # a NumPy array: a list
             value = value.tolist()
@@ -455,34 +454,42 @@ def _country_key(catalog: Catalog, code: str, place: str | None = None) -> str:
     from mlsal import world
 
     name = world.country_name(code) or code
-    where = f"{place}, {name}" if place else name
-    least = catalog.method.limits.min_records
-    raise NoFigure(
-        f"no figure for pay in {where}: no source gives pay from {least} or more records in "
-        f"its own currency; countries with figures: {', '.join(countries_with_figures(catalog))}"
-    )
+    raise no_figure_in(catalog, f"{place}, {name}" if place else name)
 
 
 def require_figure(catalog: Catalog, country: str) -> None:
     """NoFigure unless some source gives pay from records in the country (by key or code)."""
     home = catalog.method.reference.country
-    priced = {f.value for f in catalog.facts_of("country") if f.n and f.value}
-    if country != home and country not in priced:
+    if country != home and country not in _countries_priced(catalog):
         key = _country_key(catalog, country)  # NoFigure for a country the data do not list
-        least = catalog.method.limits.min_records
-        raise NoFigure(
-            f"no figure for pay in {catalog.label('country', key)}: no source gives pay from "
-            f"{least} or more records in its own currency; countries with figures: "
-            f"{', '.join(countries_with_figures(catalog))}"
-        )
+        raise no_figure_in(catalog, catalog.label("country", key))
+
+
+def no_figure_in(catalog: Catalog, where: str) -> NoFigure:
+    """The one way mlsal says a place has no figure: why, and where figures are."""
+    countries = ", ".join(countries_with_figures(catalog))
+    return NoFigure(
+        f"no figure for pay in {where}: {lacking_records(catalog)}; countries with figures: "
+        f"{countries}"
+    )
+
+
+def lacking_records(catalog: Catalog) -> str:
+    """Why a country has no figure (method.toml: factors.records_needed)."""
+    least = catalog.method.limits.min_records
+    return f"no source gives pay from {least} or more records in its own currency"
+
+
+def _countries_priced(catalog: Catalog) -> set[str]:
+    """The countries some source states its own records for."""
+    return {f.value for f in catalog.facts_of("country") if f.n and f.value}
 
 
 def countries_with_figures(catalog: Catalog) -> list[str]:
     """The countries whose own records some source states, by name (the US first)."""
     home = catalog.method.reference.country
-    priced = {f.value for f in catalog.facts_of("country") if f.n and f.value}
     return [catalog.label("country", home)] + sorted(
-        catalog.label("country", key) for key in priced if key != home
+        catalog.label("country", key) for key in _countries_priced(catalog) if key != home
     )
 
 
