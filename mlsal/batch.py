@@ -32,6 +32,7 @@ from mlsal.engine import (
     share_memo,
     shares_of_rows,
 )
+from mlsal.engine.shares import PLACE_FIELDS, place_of
 from mlsal.errors import MlsalError, UsageError
 from mlsal.profile import (
     NOT_GIVEN_TYPES,
@@ -210,8 +211,8 @@ class BatchEstimator:
         return found[field]
 
     def _places(self, typed: list[tuple[Any, ...]], failed: set[int]) -> list[Any]:
-        """Each (city, state, country, work mode) as (city, state, country, unmatched city,
-        work mode), resolved together: they must agree."""
+        """Each row's place inputs (engine.shares.PLACE_FIELDS: city, state, country, work
+        mode…) resolved together, as the place share's key holds them: they must agree."""
 
         def make(index: int) -> Any:
             if index in failed:
@@ -225,19 +226,13 @@ class BatchEstimator:
             failed.update(_positions(found, BAD))
         return found
 
-    def _place(self, city: Any, state: Any, country: Any, work_mode: Any) -> Any:
+    def _place(self, *typed: Any) -> Any:
         try:
-            profile = Profile(city=city, state=state, country=country, work_mode=work_mode)
+            profile = Profile(**dict(zip(PLACE_FIELDS, typed, strict=True)))
             resolved = resolve_profile(profile, self.catalog)
         except UsageError:
             return BAD
-        return (
-            resolved.city,
-            resolved.state,
-            resolved.country,
-            resolved.unmatched_city,
-            resolved.work_mode,
-        )
+        return place_of(resolved)
 
     def _shares(self, kind: str, keys: Iterable[tuple[Any, ...]], failed: set[int]) -> list[Share]:
         """Each row's share of this kind (the engine's, made once per key)."""
@@ -265,8 +260,6 @@ class BatchEstimator:
         return found
 
 
-# Resolved together: they must agree ('--city remote' is a work mode).
-PLACE_FIELDS = ("city", "state", "country", "work_mode")
 MISSING, BAD = object(), object()
 
 

@@ -11,6 +11,23 @@ from __future__ import annotations
 from typing import Literal
 
 Kind = Literal["number", "year", "name", "names", "code"]
+# The part of an estimate an input feeds (engine.shares): the band (level, year, currency),
+# the work, the place, the employer, the credentials. Each is made once per distinct value
+# of its inputs and combined with the others.
+ShareKind = Literal["band", "work", "place", "employer", "credentials"]
+SHARE_KINDS: tuple[ShareKind, ...] = ("band", "work", "place", "employer", "credentials")
+# How an input's factor is made (engine.shares):
+#   band       it picks or shows the baseline band (years, level, year of dollars, currency)
+#   location   city, state and country together: the most local place with a figure
+#   employer   the employer's own figure (and, with no city or state, where it pays)
+#   reference  a factor, unless the value is the one the sources' figures are for
+#   covered    a factor, unless an employer is given: its own figure already reflects it
+#   plain      a factor of the value
+#   strongest  a factor of each value listed; the strongest applies, premiums not stacked
+Rule = Literal["band", "location", "employer", "reference", "covered", "plain", "strongest"]
+# The rules whose factors the shares make from the registry alone: an input with one of
+# these needs no code in the engine.
+REGISTRY_RULES: tuple[Rule, ...] = ("reference", "covered", "plain", "strongest")
 
 
 class Input:
@@ -30,6 +47,13 @@ class Input:
         "description",
         "job",
         "listed_in",
+        "share",
+        "rule",
+        "table_order",
+        "by_level",
+        "within",
+        "noun",
+        "unpriced",
     )
 
     def __init__(
@@ -50,6 +74,13 @@ class Input:
         # Where the values are kept: by hand in dimensions.toml, or derived (places.toml, the
         # employers of companies.toml and employers.toml).
         listed_in: Literal["hand", "derived", "none"] = "hand",
+        share: ShareKind | None = None,  # the share it feeds (see ShareKind)
+        rule: Rule = "plain",  # how its factor is made (see Rule)
+        table_order: int = 0,  # where its factors stand in an estimate's table (and JSON)
+        by_level: bool = False,  # its figures are measured level by level where they can be
+        within: Literal["country"] | None = None,  # measured against pay in the same country
+        noun: str | None = None,  # what its value is, in a sentence ('the company's … size')
+        unpriced: str | None = None,  # why it feeds no share, said when it is given
     ) -> None:
         self.field = field
         self.kind = kind
@@ -64,6 +95,13 @@ class Input:
         self.description = description
         self.job = job
         self.listed_in = listed_in
+        self.share = share
+        self.rule = rule
+        self.table_order = table_order
+        self.by_level = by_level
+        self.within = within
+        self.noun = noun or (dimension or field).replace("_", " ")
+        self.unpriced = unpriced
 
     @property
     def is_list(self) -> bool:
@@ -77,7 +115,16 @@ RELATIVE = "relative to the same source's typical ML engineer pay"
 
 # In the order a profile is read aloud: level, role, then place, then the rest.
 INPUTS: tuple[Input, ...] = (
-    Input("years", "number", "--years", "N", "Years of experience.", short="-y"),
+    Input(
+        "years",
+        "number",
+        "--years",
+        "N",
+        "Years of experience.",
+        short="-y",
+        share="band",
+        rule="band",
+    ),
     Input(
         "level",
         "name",
@@ -88,6 +135,8 @@ INPUTS: tuple[Input, ...] = (
         short="-l",
         plural="levels",
         description="career level; sets the baseline band (years map to a level)",
+        share="band",
+        rule="band",
     ),
     Input(
         "role",
@@ -98,6 +147,9 @@ INPUTS: tuple[Input, ...] = (
         dimension="role",
         plural="roles",
         description="job role, relative to Machine Learning Engineer",
+        share="work",
+        rule="reference",
+        table_order=0,
     ),
     Input(
         "city",
@@ -108,6 +160,9 @@ INPUTS: tuple[Input, ...] = (
         dimension="city",
         plural="cities",
         description="city, relative to the same source's US figure",
+        share="place",
+        rule="location",
+        table_order=1,
     ),
     Input(
         "state",
@@ -119,6 +174,9 @@ INPUTS: tuple[Input, ...] = (
         plural="states",
         listed_in="derived",
         description="US state, relative to the same source's US figure",
+        share="place",
+        rule="location",
+        table_order=1,
     ),
     Input(
         "country",
@@ -129,6 +187,9 @@ INPUTS: tuple[Input, ...] = (
         dimension="country",
         plural="countries",
         description="country, relative to the same source's US figure",
+        share="place",
+        rule="location",
+        table_order=1,
     ),
     Input(
         "work_mode",
@@ -141,6 +202,11 @@ INPUTS: tuple[Input, ...] = (
         words=("work", "mode", "modes", "work modes"),
         plural="work_modes",
         description="remote, hybrid or on site, relative to the same source's pay in the country",
+        share="place",
+        rule="plain",
+        table_order=1,
+        by_level=True,
+        within="country",
     ),
     Input(
         "industry",
@@ -151,6 +217,9 @@ INPUTS: tuple[Input, ...] = (
         dimension="industry",
         plural="industries",
         description=f"industry, {RELATIVE}",
+        share="work",
+        rule="covered",
+        table_order=2,
     ),
     Input(
         "education",
@@ -161,6 +230,9 @@ INPUTS: tuple[Input, ...] = (
         dimension="education",
         plural="educations",
         description=f"highest degree, {RELATIVE}",
+        share="credentials",
+        rule="plain",
+        table_order=4,
     ),
     Input(
         "company",
@@ -172,6 +244,9 @@ INPUTS: tuple[Input, ...] = (
         plural="companies",
         listed_in="derived",
         description=f"employer, {RELATIVE}",
+        share="employer",
+        rule="employer",
+        table_order=3,
     ),
     Input(
         "company_size",
@@ -183,6 +258,10 @@ INPUTS: tuple[Input, ...] = (
         words=("size", "sizes"),
         plural="company_sizes",
         description=f"company size, {RELATIVE}",
+        share="work",
+        rule="covered",
+        table_order=2,
+        noun="size",
     ),
     Input(
         "skills",
@@ -194,6 +273,9 @@ INPUTS: tuple[Input, ...] = (
         spellings=("skill",),
         plural="skills",
         description="specialisation; the strongest one applies",
+        share="credentials",
+        rule="strongest",
+        table_order=6,
     ),
     Input(
         "certifications",
@@ -205,6 +287,9 @@ INPUTS: tuple[Input, ...] = (
         spellings=("certification", "cert", "certs"),
         plural="certifications",
         description="certification held; the strongest one applies",
+        share="credentials",
+        rule="strongest",
+        table_order=5,
     ),
     Input(
         "as_of",
@@ -213,6 +298,8 @@ INPUTS: tuple[Input, ...] = (
         "YEAR",
         "Give figures in dollars of this year (default: the latest CPI year).",
         job=False,
+        share="band",
+        rule="band",
     ),
     Input(
         "currency",
@@ -221,6 +308,8 @@ INPUTS: tuple[Input, ...] = (
         "CODE",
         "Show amounts in this currency, e.g. GBP, EUR, INR (at rates the records state).",
         job=False,
+        share="band",
+        rule="band",
     ),
 )
 

@@ -17,7 +17,7 @@ import pytest
 
 import mlsal
 from mlsal import batch as batch_module
-from mlsal import engine as engine_module
+from mlsal.engine import shares as engine_module
 from mlsal.api import catalog as shipped_catalog
 from mlsal.batch_io import atomic_output
 from mlsal.catalog import Catalog
