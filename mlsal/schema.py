@@ -9,27 +9,19 @@ are plain objects, not strings, because @dataclass reads those faster on every s
 
 import math
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+from mlsal.dimensions import DIMENSIONS
 from mlsal.record import Record
 
-Dimension = Literal[
+# The dimensions of facts: the ones profile inputs name (the registry, mlsal.dimensions) and
+# the ones only the data speak of. Built from the registry so that a new input's facts load
+# without an edit here; type checkers see a plain str, pydantic the Literal.
+DATA_DIMENSIONS = (
     "reference",  # a figure other figures are measured against, never an estimate by itself
     "overall",
-    "level",
     "level_years",
     "experience",
-    "role",
-    "city",
-    "state",
-    "country",
-    "work_mode",  # remote, hybrid or on site (aijobs.net's remote_ratio)
-    "industry",
-    "education",
-    "company",
-    "company_size",
-    "certification",
-    "skill",
     "gender",
     "growth",
     "occupation",  # an official occupation used as a labelled proxy (BLS OEWS)
@@ -37,7 +29,12 @@ Dimension = Literal[
     "price_parity",  # price level of a metro area, US = 100, for purchasing power (BEA RPP)
     "currency",  # units of a currency per US dollar, to show amounts in that currency
     "employer_places",  # an employer's own place mix: its records' worksite states (base model)
-]
+)
+DIMENSION_NAMES = (*DATA_DIMENSIONS, *DIMENSIONS)
+if TYPE_CHECKING:
+    Dimension = str
+else:
+    Dimension = Literal[DIMENSION_NAMES]
 
 FigureKind = Literal[
     "average",  # one figure called an average (or 'pays around')

@@ -17,11 +17,11 @@ import pytest
 
 import mlsal
 from mlsal import batch as batch_module
-from mlsal.engine import shares as engine_module
 from mlsal.api import catalog as shipped_catalog
 from mlsal.batch_io import atomic_output
 from mlsal.catalog import Catalog
 from mlsal.engine import estimate
+from mlsal.engine import shares as engine_module
 from mlsal.errors import UsageError
 from mlsal.offer import assess, parse_amount
 from mlsal.profile import Profile, resolve_profile
