@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from mlsal.aging import check_as_of
+from mlsal.aging import check_as_of, latest_year
 from mlsal.catalog import Catalog
 from mlsal.dimensions import BY_FIELD, INPUT_NAMES, LIST_FIELDS, NAMED_FIELDS
 from mlsal.errors import NoFigure, UsageError, one_line
@@ -157,6 +157,13 @@ def check_years(years: float | None, max_years: int) -> None:
         raise UsageError(f"years must be between 0 and {max_years}, got {years_text(years)}")
 
 
+def profile_defaults(catalog: Catalog) -> dict[str, Any]:
+    """What a resolved profile holds where nothing was given, stated once for the single
+    estimate, batch and the engine: the method's reference role, and the latest year with a
+    price index (as_of). No currency means US dollars: amounts are converted only when asked."""
+    return {"role": catalog.method.reference.role, "as_of": latest_year(catalog)}
+
+
 def resolve_profile(profile: Profile, catalog: Catalog) -> Profile:
     """The same profile with every name replaced by its catalog key (aliases, case, accents).
 
@@ -166,7 +173,9 @@ def resolve_profile(profile: Profile, catalog: Catalog) -> Profile:
     changes: dict[str, Any] = {}
     if profile.years is not None:
         changes.update(resolve_field(catalog, "years", profile.years))
-    changes["as_of"] = check_as_of(catalog, profile.as_of)
+    defaults = profile_defaults(catalog)
+    as_of = profile.as_of
+    changes["as_of"] = defaults["as_of"] if as_of is None else check_as_of(catalog, as_of)
     for field_name in NAMED_FIELDS:
         text = getattr(profile, field_name)
         if text is not None and field_name not in ("city", "level"):
@@ -201,7 +210,7 @@ def resolve_profile(profile: Profile, catalog: Catalog) -> Profile:
         changes.update(found)
     changes["unlisted"] = tuple(unlisted)
     if profile.role is None:
-        changes["role"] = catalog.method.reference.role
+        changes["role"] = defaults["role"]
     home = catalog.method.reference.country  # the country whose states the data knows
     city, state, country = changes.get("city"), changes.get("state"), changes.get("country")
     if state is not None:

@@ -68,7 +68,12 @@ class Run:
         self.runner = CliRunner()
 
     def __call__(self, *args: str, input: str | None = None) -> Any:
-        return self.runner.invoke(app, list(args), input=input)
+        result = self.runner.invoke(app, list(args), input=input)
+        # CliRunner keeps a crash to itself (stderr stays empty, exit code 1): every test
+        # that drives the CLI fails on one, with its traceback.
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise AssertionError(f"mlsal {' '.join(args)[:200]} crashed") from result.exception
+        return result
 
     def json(self, *args: str) -> Any:
         result = self(*args, "--format", "json")

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from mlsal import catalog as catalog_module
+
 from conftest import REPO, Run
 
 PROFILES = "years,city\n3,SF\n7,NYC\n"
@@ -282,14 +284,24 @@ def test_toml_nested_too_deeply_is_one_line(run: Run, tmp_path: Path) -> None:
     root = user_dir(tmp_path, "x = " + "[" * 5000 + "]" * 5000 + "\n")
     result = run("data", "validate", str(root))
     assert result.exit_code == 1 and "nested too deeply" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
 
 
-def test_a_huge_unknown_name_is_refused_at_once(run: Run) -> None:
-    started = time.monotonic()
+def test_a_huge_unknown_name_is_refused_at_once(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Comparing a name of 100,000 characters with every city would take minutes: it is
+    refused by its length alone, no name compared (how fast is benchmarks', not a test's)."""
+    compared: list[str] = []
+
+    def spy(text: str, *args: Any, **kwargs: Any) -> list[str]:
+        compared.append(text)
+        return []
+
+    monkeypatch.setattr(catalog_module, "nearest_form", spy)
     result = run("estimate", "--city", "x" * 100_000)
-    assert time.monotonic() - started < 5
     assert result.exit_code == 2 and "100,000 characters" in result.stderr
+    assert compared == []
+    assert run("estimate", "--city", "Qzatlantiss-huge-name-test").exit_code == 2
+    assert compared, "the spy sees the names that are compared"
     assert len(result.stderr) < 300
 
 
@@ -509,7 +521,6 @@ def test_numbers_the_engine_uses_are_bounded(
     root = user_dir(tmp_path, FACT.format(amount=value))
     result = run("data", "validate", str(root))
     assert result.exit_code == 1 and message in result.stderr
-    assert "Traceback" not in result.stderr
 
 
 def test_an_index_of_nan_is_refused(run: Run, tmp_path: Path) -> None:

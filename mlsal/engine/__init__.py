@@ -7,7 +7,7 @@ figures (a cell's sources combined), levels (years, levels and the band), factor
 which), estimate.
 """
 
-from mlsal.engine.estimate import Outputs, estimate, estimate_outputs, outputs_of_shares
+from mlsal.engine.estimate import estimate
 from mlsal.engine.factors import make_factor
 from mlsal.engine.figures import reference_words
 from mlsal.engine.levels import (
@@ -29,10 +29,8 @@ from mlsal.engine.shares import (
 
 __all__ = [
     "SHARE_MAKERS",
-    "Outputs",
     "Share",
     "estimate",
-    "estimate_outputs",
     "level_facts",
     "level_for_years",
     "level_views",
@@ -40,7 +38,6 @@ __all__ = [
     "make_band",
     "make_factor",
     "ordered_level_medians",
-    "outputs_of_shares",
     "profile_shares",
     "reference_words",
     "share",

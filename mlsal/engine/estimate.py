@@ -1,19 +1,17 @@
 """The estimate of a resolved profile: its shares combined into a band, with the sources,
-references and purchasing power around it; and a batch row's outputs from the same shares."""
+references and purchasing power around it."""
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import replace
 
-from mlsal.aging import aging_factor, figure_year, latest_year, price_index
+from mlsal.aging import aging_factor, figure_year, price_index
 from mlsal.catalog import Catalog
 from mlsal.dimensions import LIST_FIELDS, NAMED_FIELDS
-from mlsal.distribution import quantile, z_score
-from mlsal.engine.shares import Share, median_and_sigma, profile_shares, said_by, sources_of
-from mlsal.profile import Profile
+from mlsal.distribution import quantile
+from mlsal.engine.shares import median_and_sigma, profile_shares, said_by, sources_of
+from mlsal.profile import Profile, profile_defaults
 from mlsal.result import (
     Band,
     Estimate,
@@ -45,7 +43,7 @@ def estimate(catalog: Catalog, profile: Profile, real: bool = False) -> Estimate
     caveats = [
         f"{s}: {catalog.sources[s].caveat}" for s in core.sources if catalog.sources[s].caveat
     ]
-    role = resolved.role or catalog.method.reference.role
+    role = resolved.role or profile_defaults(catalog)["role"]
     return Estimate(
         profile=resolved,
         low=round(low),
@@ -82,42 +80,6 @@ def _statements(catalog: Catalog, factors: list[Factor]) -> list[str]:
     ]
 
 
-# What a batch row's output holds: low, median, high, band, sources, warnings.
-Outputs = tuple[int, int, int, float, tuple[str, ...], tuple[str, ...]]
-
-
-def estimate_outputs(catalog: Catalog, profile: Profile) -> Outputs:
-    """What a batch row shows of the estimate (see Outputs): the same figures and warnings as
-    estimate(), computed without the rest of the Estimate."""
-    return outputs_of_shares(catalog)(*profile_shares(catalog, profile))
-
-
-def outputs_of_shares(catalog: Catalog) -> Callable[..., Outputs]:
-    """A function of a profile's shares (see profile_shares) to its Outputs, with the
-    catalog's constants bound once: batch calls it for every row."""
-    method = catalog.method.band
-    z_low, z_high = z_score(method.low_percentile), z_score(method.high_percentile)
-    band_share = round((method.high_percentile - method.low_percentile) / 100, 4)
-    sources_memo: dict[int, tuple[str, ...]] = catalog.memo.setdefault("sources of bits", {})
-    exp = math.exp
-
-    def outputs(
-        band: Share, work: Share, place: Share, employer: Share, credentials: Share
-    ) -> Outputs:
-        median, sigma = median_and_sigma(band, work, place, employer, credentials)
-        bits = band.bits | work.bits | place.bits | employer.bits | credentials.bits
-        return (
-            round(median * exp(sigma * z_low)),
-            round(median),
-            round(median * exp(sigma * z_high)),
-            band_share,
-            sources_memo.get(bits) or sources_of(catalog, bits),
-            said_by(band, work, place, employer, credentials),
-        )
-
-    return outputs
-
-
 class _Core:
     """What estimate() needs of a profile's shares: the level, the band, the factors, the
     median and spread, the sources cited and what is said."""
@@ -140,7 +102,7 @@ class _Core:
         band = shares[0]
         assert band.band is not None
         self.level, self.band, self.conversion = band.level, band.band, band.conversion
-        self.as_of = latest_year(catalog) if profile.as_of is None else profile.as_of
+        self.as_of = profile.as_of or profile_defaults(catalog)["as_of"]
         slotted = sorted((f for s in shares for f in s.factors), key=lambda pair: pair[0])
         self.factors = [factor for _, factor in slotted]
         self.flags = [flag for s in shares[1:] for flag in s.flagged]  # the band's are notes

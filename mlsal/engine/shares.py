@@ -11,7 +11,6 @@ from itertools import repeat
 from operator import attrgetter
 from typing import Any
 
-from mlsal.aging import latest_year
 from mlsal.catalog import Catalog
 from mlsal.dimensions import BY_FIELD, INPUTS, REGISTRY_RULES, SHARE_KINDS, Input, ShareKind
 from mlsal.engine.factors import (
@@ -24,7 +23,7 @@ from mlsal.engine.factors import (
 )
 from mlsal.engine.levels import level_for_years, make_band, years_ceiling
 from mlsal.names import possessive
-from mlsal.profile import Profile, no_figure_in, years_text
+from mlsal.profile import Profile, no_figure_in, profile_defaults, years_text
 from mlsal.result import (
     Band,
     Conversion,
@@ -344,11 +343,11 @@ def place_of(profile: Profile) -> tuple[Any, ...]:
 
 
 def profile_shares(catalog: Catalog, profile: Profile) -> Shares:
-    """The shares of a resolved profile (an unresolved one's as_of means the latest year)."""
+    """The shares of a resolved profile (where one holds no role or as_of, the defaults')."""
     company = profile.company
-    values = vars(profile) | {
-        "as_of": latest_year(catalog) if profile.as_of is None else profile.as_of,
-        "role": profile.role or catalog.method.reference.role,
+    given = vars(profile)
+    values = given | {
+        **{name: value for name, value in profile_defaults(catalog).items() if given[name] is None},
         "company": None if company is None else (company, profile.company_as_typed),
         "place": place_of(profile),
     }

@@ -1,5 +1,7 @@
-"""The one dispatch from `--format` to output: every command's result is a View, shown as a
-table, JSON or CSV. Exhaustive: a new format fails type checking until each View can show it.
+"""The formats of output, in one place. A command's result is a View, shown as a table, JSON or
+CSV (OutputFormat, emit: exhaustive, so a new format fails type checking until each View can
+show it). A batch reads and writes rows, CSV or JSON Lines (RowsFormat): its readers and
+writers are keyed by it, and a test holds them to it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,25 @@ class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+
+
+class RowsFormat(StrEnum):
+    """How a batch's rows are written: `--format` and `--input-format` of `mlsal batch`."""
+
+    csv = "csv"
+    jsonl = "jsonl"
+
+    @classmethod
+    def of(cls, path: str | None, given: str | None) -> RowsFormat:
+        """The format given, else the one the file's extension names, else CSV."""
+        if given is not None:
+            return cls(given)
+        if path is not None and path.casefold().endswith(JSON_LINES_SUFFIXES):
+            return cls.jsonl
+        return cls.csv
+
+
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 
 
 class View:

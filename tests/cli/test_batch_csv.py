@@ -10,9 +10,8 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlsal import batch as batch_module
 from mlsal.api import catalog
-from mlsal.batch import csv_cell, read_rows, run_batch
+from mlsal.batch import csv_cell, csv_lines, read_rows, run_batch
 from mlsal.render.cells import safe_cell
 
 # Texts with what CSV treats specially: commas, quotes, line breaks, formulas, NUL, spaces.
@@ -58,12 +57,12 @@ def test_rows_are_read_as_the_csv_module_reads_them(
             break
         if cells:
             expected.append((line, cells + [""] * (4 - len(cells))))
-    before, batch_module.CHUNK = batch_module.CHUNK, chunk
+    before, csv_lines.CHUNK = csv_lines.CHUNK, chunk
     try:
         _, chunks = read_rows(io.StringIO(source, newline=""))
         read = [(c.lines, c.rows, c.plains) for c in chunks]
     finally:
-        batch_module.CHUNK = before
+        csv_lines.CHUNK = before
     got = [(line, row) for lines, found, _ in read for line, row in zip(lines, found, strict=True)]
     assert got == expected
     assert all(len(found) <= chunk for _, found, _ in read)

@@ -18,7 +18,9 @@ import pytest
 import mlsal
 from mlsal import batch as batch_module
 from mlsal.api import catalog as shipped_catalog
-from mlsal.batch_io import atomic_output
+from mlsal.batch import csv_lines, writers
+from mlsal.batch import rows as batch_rows
+from mlsal.batch.files import atomic_output
 from mlsal.catalog import Catalog
 from mlsal.engine import estimate
 from mlsal.engine import shares as engine_module
@@ -207,8 +209,8 @@ def test_batch_memo_stays_bounded(
 ) -> None:
     """Cells, places, the engine's shares and what rows say are remembered in bounded
     tables: filled, and emptied when full, whatever the input."""
-    monkeypatch.setattr(batch_module, "MEMO_LIMIT", 5)
-    monkeypatch.setattr(batch_module, "CHUNK", 3)
+    monkeypatch.setattr(batch_rows, "MEMO_LIMIT", 5)
+    monkeypatch.setattr(csv_lines, "CHUNK", 3)
     monkeypatch.setattr(engine_module, "SHARES_KEPT", 5)
     seen: list[int] = []
     original = batch_module.BatchEstimator.estimate_columns
@@ -220,7 +222,7 @@ def test_batch_memo_stays_bounded(
         return results
 
     monkeypatch.setattr(batch_module.BatchEstimator, "estimate_columns", spy)
-    monkeypatch.setattr(batch_module, "SAID_LIMIT", 2)  # of the 4 kinds of warnings here
+    monkeypatch.setattr(writers, "SAID_LIMIT", 2)  # of the 4 kinds of warnings here
     said: list[int] = []  # the writer's warnings as CSV, by the warnings
     write_many = batch_module.CsvWriter.write_many
 
@@ -311,7 +313,7 @@ def test_api_gives_what_the_cli_prints(run: Run) -> None:
 def test_progress_bar_only_on_a_terminal_for_large_inputs(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from mlsal import batch_io
+    from mlsal.batch import files as batch_io
 
     big = tmp_path / "big.csv"
     big.write_text("years\n" + "3\n" * (batch_io.PROGRESS_FROM_BYTES // 2), encoding="utf-8")

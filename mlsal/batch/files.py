@@ -14,9 +14,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
-from mlsal.batch import BadRow, run_batch
+from mlsal.batch.rows import BadRow
+from mlsal.batch.run import run_batch
 from mlsal.catalog import Catalog
 from mlsal.errors import UsageError, one_line
+from mlsal.render.formats import RowsFormat
 
 PROGRESS_FROM_BYTES = 1_000_000  # smaller inputs finish before a bar would help
 ENDING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM")
@@ -186,18 +188,6 @@ class StrictStop(Exception):
     """--strict met a bad row: nothing is written under the final name."""
 
 
-JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
-
-
-def format_of(path: str | Path | None, given: str | None) -> str:
-    """The format given, else the one the file's extension names, else CSV."""
-    if given is not None:
-        return given
-    if path is not None and str(path).casefold().endswith(JSON_LINES_SUFFIXES):
-        return "jsonl"
-    return "csv"
-
-
 def run_batch_files(
     catalog: Catalog,
     input_path: str,
@@ -208,8 +198,8 @@ def run_batch_files(
 ) -> int:
     """Run a batch between files; returns the number of bad rows. A format not given is
     the one the file's extension names (.jsonl, .ndjson), else CSV."""
-    reading = format_of(None if input_path == "-" else input_path, input_format)
-    writing = format_of(output, output_format)
+    reading = RowsFormat.of(None if input_path == "-" else input_path, input_format)
+    writing = RowsFormat.of(None if output is None else str(output), output_format)
     bad_rows = 0
     try:
         with (
