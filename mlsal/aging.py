@@ -12,7 +12,7 @@ from mlsal.schema import Fact
 
 
 def price_index(catalog: Catalog) -> dict[int, float]:
-    return catalog.remember("price_index", lambda: _price_index(catalog))
+    return catalog.memo.remember("price index", (), lambda: _price_index(catalog))
 
 
 def _price_index(catalog: Catalog) -> dict[int, float]:

@@ -1,4 +1,5 @@
-"""A checked catalog kept as JSON, so that a run need not parse and validate the data again.
+"""A checked catalog kept in a file, so that a run need not parse and validate the data again
+(its bytes: mlsal.cache_format).
 
 The cache file is named by a hash of every data file (name, size, times; the bytes of one
 changed in the last seconds) and of mlsal's version: any change to any file, or a new mlsal,
@@ -15,7 +16,6 @@ MLSAL_NO_CACHE=1 to always validate.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import os
 import stat
@@ -25,24 +25,17 @@ import typing
 import weakref
 import zlib
 from pathlib import Path
-from typing import Any
 
 from mlsal import __version__
-from mlsal.catalog import Catalog
-from mlsal.lazy_facts import (
-    NAME_BUCKETS,
-    REFERENCE,
-    LazyFacts,
-    LazyValues,
-    bucket_of,
-    group_facts,
-    group_key,
-    group_key_of_reference,
+from mlsal.cache_format import (
+    FORMAT,
+    Pieces,
+    catalog_of,
+    header_of,
+    to_bytes,
 )
-from mlsal.schema import DimensionValue, Excluded, Fact, Method, Source
+from mlsal.catalog import Catalog
 
-FORMAT = 14  # bump when the cache's layout changes
-FACT_FIELDS = list(Fact.__dataclass_fields__)  # a fact's fields, in the order __init__ takes
 KEEP = 8  # cache files kept: one per data set (shipped data plus --data-dir) in use
 
 
@@ -178,240 +171,6 @@ def _path(key: str) -> Path | None:
     return None if directory is None else directory / f"catalog-{key}.json"
 
 
-def _set_fields(item: Any) -> dict[str, Any]:
-    """The fields that differ from their default: a fact sets a dozen of its thirty-odd."""
-    return {k: v for k, v in item.__dict__.items() if v is not None and v != []}
-
-
-# The layout of a cache file: a first line "<checksum of the header> <its length>", the header
-# (JSON: sources, method, and where each piece is), then the pieces, each a JSON text found by
-# its place [offset from the end of the header, length, checksum]. A run reads and parses the
-# pieces it asks for: the places of one dimension's groups of facts, one group of facts, the
-# names of one dimension's values, one value.
-Place = list[int]
-
-
-def to_bytes(catalog: Catalog) -> bytes:
-    pieces: list[bytes] = []
-    offset = 0
-
-    def kept(item: Any) -> Place:
-        nonlocal offset
-        piece = json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode()
-        pieces.append(piece)
-        offset += len(piece)
-        return [offset - len(piece), len(piece), zlib.adler32(piece)]
-
-    groups = {
-        dimension: _group_pieces(
-            {key: kept([_set_fields(f) for f in facts]) for key, facts in by_key.items()}, kept
-        )
-        for dimension, by_key in group_facts(catalog.facts).items()
-    }
-    dimensions = {
-        dimension: kept(_dimension_pieces(catalog, dimension, kept)) for dimension in catalog.values
-    }
-    referred = [catalog.facts_by_id[fact_id] for fact_id in sorted(catalog.reference_ids)]
-    header = {
-        "sources": [_set_fields(s) for s in catalog.sources.values()],
-        "fact_fields": FACT_FIELDS,
-        "groups": groups,
-        # Where each fact referred to is, but for those in a group of their own (found so).
-        "where": {
-            fact.id: [fact.dimension, group_key(fact)]
-            for fact in referred
-            if group_key(fact) != group_key_of_reference(fact.id)
-        },
-        "references": kept([fact.id for fact in referred if fact.dimension == REFERENCE]),
-        "dimensions": dimensions,
-        "leveled": sorted({f.dimension for f in catalog.facts if f.level}),
-        "method": dataclasses.asdict(catalog.method),
-        "excluded": [_set_fields(e) for e in catalog.excluded],
-    }
-    text = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode()
-    return f"{_checksum(text)} {len(text)}\n".encode() + text + b"".join(pieces)
-
-
-GROUPS_A_PIECE = 24  # about how many places of groups of facts one piece holds
-
-
-def _group_pieces(places: dict[str, Place], kept: typing.Callable[[Any], Place]) -> dict[str, Any]:
-    """Where a dimension's groups of facts are, in pieces by bucket_of their key (a city's
-    facts are found without reading where all 380-odd cities' are), and their keys in order."""
-    buckets = _bucketed(places.items(), len(places) // GROUPS_A_PIECE + 1, kept)
-    return {"buckets": buckets, "order": kept(list(places))}
-
-
-def _bucketed(
-    items: typing.Iterable[tuple[str, Any]], count: int, kept: typing.Callable[[Any], Place]
-) -> list[Place]:
-    """Key -> item, kept in `count` pieces by bucket_of(key): the places of the pieces."""
-    buckets: list[dict[str, Any]] = [{} for _ in range(count)]
-    for key, item in items:
-        buckets[bucket_of(key, count)][key] = item
-    return [kept(bucket) for bucket in buckets]
-
-
-def _dimension_pieces(
-    catalog: Catalog, dimension: str, kept: typing.Callable[[Any], Place]
-) -> dict[str, Any]:
-    """A dimension's values in NAME_BUCKETS pieces by key, the names users type for them
-    (folded once here: folding thousands of names would cost a run more than the rest of
-    it) in as many by name, and the keys in order: finding one city reads a sixteenth of
-    the cities' names and values."""
-    values = catalog.values[dimension]
-    return {
-        "names": _bucketed(catalog.name_table(dimension).items(), NAME_BUCKETS, kept),
-        "values": _bucketed(((v.key, _set_fields(v)) for v in values), NAME_BUCKETS, kept),
-        "order": kept([value.key for value in values]),
-    }
-
-
-class Damaged(Exception):
-    """A piece of a cache file does not match its checksum."""
-
-
-class Pieces:
-    """The pieces of a cache, read as they are asked for, each checked against its checksum.
-
-    `read(offset, length)` reads from the file (kept open for the catalog's life) or from
-    bytes in memory. A piece found damaged (the file edited, or the disk) is never used: if
-    `rebuild` is given, it validates the data again and returns the catalog's bytes afresh
-    (and writes the cache again), and reading goes on from those.
-    """
-
-    def __init__(
-        self,
-        read: typing.Callable[[int, int], bytes],
-        header: bytes,
-        rebuild: typing.Callable[[], bytes] | None = None,
-    ) -> None:
-        self._read = read
-        self._header = header
-        self._rebuild = rebuild
-
-    def text(self, place: Place) -> bytes:
-        offset, length, checksum = place
-        piece = self._read(offset, length)
-        if len(piece) != length or zlib.adler32(piece) != checksum:
-            piece = self._rebuilt(place)
-        return piece
-
-    def _rebuilt(self, place: Place) -> bytes:
-        from mlsal.errors import DataError
-
-        if self._rebuild is None:
-            raise Damaged(place)
-        data = self._rebuild()
-        self._rebuild = None
-        found = _split(data)
-        if found is None or found[0] != self._header:
-            raise DataError(["the data changed while mlsal was reading it: run again"])
-        self._read = _reader(found[1])
-        return self.text(place)
-
-
-def _reader(body: memoryview) -> typing.Callable[[int, int], bytes]:
-    return lambda offset, length: bytes(body[offset : offset + length])
-
-
-def _split(data: bytes) -> tuple[bytes, memoryview] | None:
-    """A cache's header and its pieces, if the header is whole and matches its checksum."""
-    first = data.find(b"\n", 0, 64)
-    header = _header(data[: first + 1], lambda size: data[first + 1 : first + 1 + size])
-    return None if header is None else (header, memoryview(data)[first + 1 + len(header) :])
-
-
-def _header(first_line: bytes, read: typing.Callable[[int], bytes]) -> bytes | None:
-    try:
-        checksum, size = first_line.decode("ascii").split()
-        text = read(int(size))
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return text if len(text) == int(size) and _checksum(text) == checksum else None
-
-
-def _method(data: dict[str, Any]) -> Method:
-    from mlsal import schema
-
-    kinds = {  # each part's class, named by its annotation (cheaper than get_type_hints)
-        name: spec.type if isinstance(spec.type, type) else getattr(schema, spec.type)
-        for name, spec in Method.__dataclass_fields__.items()
-    }
-    return Method(**{name: kinds[name](**value) for name, value in data.items()})
-
-
-def _catalog(header: dict[str, Any], pieces: Pieces) -> Catalog | None:
-    if header["fact_fields"] != FACT_FIELDS:
-        return None  # written for other fact fields
-    groups: dict[str, dict[str, Any]] = header["groups"]
-    buckets: dict[tuple[str, int], dict[str, Place]] = {}
-
-    def place_of(dimension: str, key: str) -> Place | None:
-        """Where a group of facts is, or None if there is no such group."""
-        pieces_of = groups.get(dimension)
-        if pieces_of is None:
-            return None
-        index = bucket_of(key, len(pieces_of["buckets"]))
-        if (dimension, index) not in buckets:
-            text = pieces.text(pieces_of["buckets"][index])
-            buckets[dimension, index] = json.loads(text)
-        return buckets[dimension, index].get(key)
-
-    def group_text(dimension: str, key: str) -> bytes | None:
-        place = place_of(dimension, key)
-        return None if place is None else pieces.text(place)
-
-    orders: dict[str, list[str]] = {}
-
-    def keys(dimension: str) -> list[str]:
-        """The keys of a dimension's groups, in the order they were stored."""
-        if dimension not in orders:
-            orders[dimension] = json.loads(pieces.text(groups[dimension]["order"]))
-        return orders[dimension]
-
-    sources = [Source(**s) for s in header["sources"]]
-    return Catalog(
-        sources={s.id: s for s in sources},
-        facts=LazyFacts(
-            list(groups),
-            keys,
-            lambda dimension, key: place_of(dimension, key) is not None,
-            header["where"],
-            lambda: json.loads(pieces.text(header["references"])),
-            group_text,
-            Fact.from_checked,
-            frozenset(header["leveled"]),
-        ),
-        values=LazyValues(header["dimensions"], pieces.text, DimensionValue.from_checked),
-        method=_method(header["method"]),
-        excluded=[Excluded(**e) for e in header["excluded"]],
-    )
-
-
-def from_bytes(data: bytes) -> Catalog | None:
-    """A catalog from a cache's bytes, every piece checked first (the shipped catalog)."""
-    found = _split(data)
-    if found is None:
-        return None
-    header = json.loads(found[0])
-    pieces = Pieces(_reader(found[1]), found[0])
-    try:
-        pieces.text(header["references"])
-        for pieces_of in header["groups"].values():
-            pieces.text(pieces_of["order"])
-            for bucket in pieces_of["buckets"]:
-                for group in json.loads(pieces.text(bucket)).values():
-                    pieces.text(group)
-        for place in header["dimensions"].values():
-            inner = json.loads(pieces.text(place))
-            for bucket in [*inner["names"], *inner["values"], inner["order"]]:
-                pieces.text(bucket)
-    except Damaged:
-        return None
-    return _catalog(header, pieces)
-
-
 def read(key: str, rebuild: typing.Callable[[], bytes]) -> Catalog | None:
     """The cached catalog of this key, its pieces read from the file as they are asked for.
     `rebuild`: the catalog's bytes made afresh from the data, should a piece be damaged."""
@@ -423,11 +182,11 @@ def read(key: str, rebuild: typing.Callable[[], bytes]) -> Catalog | None:
     except OSError:
         return None  # missing or unreadable: validate again and rewrite it
     try:
-        text = _header(handle.readline(64), handle.read)
+        text = header_of(handle.readline(64), handle.read)
         catalog = (
             None
             if text is None
-            else _catalog(json.loads(text), _file_pieces(handle, text, rebuild))
+            else catalog_of(json.loads(text), _file_pieces(handle, text, rebuild))
         )
     except (OSError, ValueError, TypeError, KeyError):
         catalog = None
@@ -450,17 +209,6 @@ def _file_pieces(
             return handle.read(length)
 
     return Pieces(read, header, rebuild)
-
-
-def read_bytes(data: bytes) -> Catalog | None:
-    try:
-        return from_bytes(data)
-    except (ValueError, TypeError, KeyError):
-        return None
-
-
-def _checksum(body: bytes | memoryview) -> str:
-    return f"{zlib.adler32(body):08x}"
 
 
 def write(key: str, catalog: Catalog | bytes) -> None:

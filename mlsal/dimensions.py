@@ -2,8 +2,10 @@
 how it is spelled on the command line, in a CSV header and in dimensions.toml.
 
 Everything else reads this list: the profile, the Python API, batch columns, the CLI options,
-compare, factors, the CSV columns and the table's profile line. Adding an input is one entry
-here (and a field of mlsal.profile.Profile, which a test keeps in step).
+compare, factors, the CSV columns, the table's profile line, and the engine's shares (which
+share an input feeds, and by which rule its factor is made). Adding an input is one entry
+here, a field of mlsal.profile.Profile (a test keeps them in step) and its data: see the
+recipe in docs/architecture.md.
 """
 
 from __future__ import annotations

@@ -72,7 +72,7 @@ def load_catalog(
     A catalog checked once is kept in a cache keyed by a hash of every data file, so later
     runs skip parsing and validation; any change to any file makes a new one.
     """
-    from mlsal import cache
+    from mlsal import cache, cache_format
 
     directories = [shipped_dir or default_data_dir(), *(data_dirs or [])]
     # MLSAL_NO_CACHE: every run validates the files, the shipped checked catalog unread too.
@@ -81,7 +81,7 @@ def load_catalog(
     if fingerprint is not None:
 
         def rebuilt() -> bytes:  # a piece of the cache turned out damaged: made afresh
-            data = cache.to_bytes(load_directories(directories))
+            data = cache_format.to_bytes(load_directories(directories))
             cache.write(fingerprint, data)
             return data
 
@@ -89,7 +89,7 @@ def load_catalog(
         if cached is not None:
             return cached
         shipped = cache.read_shipped(directories[0]) if len(directories) == 1 else None
-        checked = None if shipped is None else cache.read_bytes(shipped)
+        checked = None if shipped is None else cache_format.read_bytes(shipped)
         if shipped is not None and checked is not None:  # the first run after install
             cache.write(fingerprint, shipped)
             return checked
@@ -120,7 +120,7 @@ def validation_report(directory: Path | None, data_dirs: Iterable[Path] = ()) ->
         "directories": [_shown_path(shipped), *(_shown_path(d) for d in extra)],
         "sources": len(catalog.sources),
         "facts": len(catalog.facts),
-        "values": sum(len(values) for values in catalog.values.values()),
+        "values": sum(len(catalog.values[dimension]) for dimension in catalog.values),
     }
 
 

@@ -71,7 +71,9 @@ def test_layers_import_only_what_is_below_them() -> None:
         "mlsal.loader",
         "mlsal.cache",
         "mlsal.schema",
-        "mlsal.lazy_facts",
+        "mlsal.cache_format",
+        "mlsal.stores",
+        "mlsal.memo",
     ]
 
     def within(rooms: list[str]) -> list[str]:

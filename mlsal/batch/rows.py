@@ -112,7 +112,7 @@ def outputs_of_shares(catalog: Catalog) -> Callable[..., Outputs]:
     method = catalog.method.band
     z_low, z_high = z_score(method.low_percentile), z_score(method.high_percentile)
     band_share = round((method.high_percentile - method.low_percentile) / 100, 4)
-    sources_memo: dict[int, tuple[str, ...]] = catalog.memo.setdefault("sources of bits", {})
+    sources_memo: dict[int, tuple[str, ...]] = catalog.memo.table("sources of bits")
     exp = math.exp
 
     def outputs(

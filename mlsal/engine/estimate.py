@@ -117,7 +117,9 @@ class _Core:
 def band_basis(catalog: Catalog, band: Band) -> tuple[str, float, dict[str, str]]:
     """What the baseline measures (base salary, gross pay…): the basis carrying the largest
     share of its weight, that share, and each source's own basis."""
-    return catalog.remember(("basis", band.level, band.label), lambda: _band_basis(catalog, band))
+    return catalog.memo.remember(
+        "basis", (band.level, band.label), lambda: _band_basis(catalog, band)
+    )
 
 
 def _band_basis(catalog: Catalog, band: Band) -> tuple[str, float, dict[str, str]]:
@@ -134,8 +136,8 @@ def _band_basis(catalog: Catalog, band: Band) -> tuple[str, float, dict[str, str
 
 def occupation_references(catalog: Catalog, role: str, as_of: int) -> list[OccupationReference]:
     """The official wages of the role's closest occupation, in as_of dollars."""
-    return catalog.remember(
-        ("references", role, as_of), lambda: _occupation_references(catalog, role, as_of)
+    return catalog.memo.remember(
+        "references", (role, as_of), lambda: _occupation_references(catalog, role, as_of)
     )
 
 
@@ -246,4 +248,4 @@ def _source_info(catalog: Catalog, source_id: str) -> SourceInfo:
         source = catalog.sources[source_id]
         return SourceInfo(source.id, source.title, source.kind, source.document, source.citation)
 
-    return catalog.remember(("source_info", source_id), make)
+    return catalog.memo.remember("source info", source_id, make)

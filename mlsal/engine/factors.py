@@ -88,8 +88,9 @@ def make_factor(
 ) -> Factor:
     """The factor of one value (for one level, where sources give figures by level; within
     one country, for a work mode), once per catalog."""
-    return catalog.remember(
-        ("factor at level", dimension, value, level, within),
+    return catalog.memo.remember(
+        "factor at level",
+        (dimension, value, level, within),
         lambda: _factor_at_level(catalog, dimension, value, level, within),
     )
 
@@ -102,8 +103,9 @@ def _factor_at_level(
     else:
         facts = catalog.facts_for(dimension, value)
     by_level = level if any(f.level for f in facts) else None  # else one factor serves all
-    factor = catalog.remember(
-        ("factor", dimension, value, by_level, within),
+    factor = catalog.memo.remember(
+        "factor",
+        (dimension, value, by_level, within),
         lambda: _make_factor(catalog, dimension, value, by_level, within),
     )
     if level is not None and by_level is None and factor.applied and catalog.has_levels(dimension):
@@ -272,8 +274,8 @@ def country_factor(catalog: Catalog, country: str, level: str | None) -> Factor:
     factor = make_factor(catalog, "country", country, level)
     if level is None or not factor.applied:
         return factor
-    ordered = catalog.remember(
-        ("country ladder", country), lambda: _country_ladder(catalog, country)
+    ordered = catalog.memo.remember(
+        "country ladder", country, lambda: _country_ladder(catalog, country)
     )
     multiplier = ordered.get(level)
     if multiplier is None or math.isclose(multiplier, factor.multiplier or 1.0):

@@ -33,7 +33,7 @@ from mlsal.schema import CENTRAL_FIGURES, Fact
 
 def level_year_ranges(catalog: Catalog) -> dict[str, tuple[float, float]]:
     """The years each level spans by the source the method names: {level: (from, below)}."""
-    return catalog.remember("level_year_ranges", lambda: _level_year_ranges(catalog))
+    return catalog.memo.remember("level year ranges", (), lambda: _level_year_ranges(catalog))
 
 
 def _level_year_ranges(catalog: Catalog) -> dict[str, tuple[float, float]]:
@@ -78,7 +78,7 @@ def _beyond(catalog: Catalog) -> tuple[str, float] | None:
 
 def years_ceiling(catalog: Catalog, level: str) -> list[str]:
     """Why years never reach the levels above the one they map to last, if they don't."""
-    return list(catalog.remember(("years ceiling", level), lambda: _ceiling(catalog, level)))
+    return list(catalog.memo.remember("years ceiling", level, lambda: _ceiling(catalog, level)))
 
 
 def _ceiling(catalog: Catalog, level: str) -> list[str]:
@@ -114,8 +114,9 @@ def level_facts(catalog: Catalog, level: str) -> list[Fact]:
 def level_views(catalog: Catalog, level: str, as_of: int) -> list[SourceView]:
     """Every source's view of a level's pay: its dollar figures, and its steps up from a lower
     level (OFLC: Level IV over Level III) applied to that level's combined pay."""
-    return catalog.remember(
-        ("level_views", level, as_of),
+    return catalog.memo.remember(
+        "level views",
+        (level, as_of),
         lambda: (
             band_views(catalog, level_facts(catalog, level), as_of)
             + step_views(catalog, level, as_of)
@@ -164,7 +165,7 @@ def step_views(catalog: Catalog, level: str, as_of: int) -> list[SourceView]:
 
 def pooled_within_spread(catalog: Catalog, as_of: int) -> float:
     """The spread implied by every level's ranges: the fallback for a cell with no range."""
-    return catalog.remember(("pooled_spread", as_of), lambda: _pooled_spread(catalog, as_of))
+    return catalog.memo.remember("pooled spread", as_of, lambda: _pooled_spread(catalog, as_of))
 
 
 def _pooled_spread(catalog: Catalog, as_of: int) -> float:
@@ -196,7 +197,7 @@ def level_blocks(
     catalog: Catalog, as_of: int
 ) -> tuple[dict[str, float], list[tuple[list[str], float]]]:
     """Each level's combined median, and the levels pooled together with their log mean."""
-    return catalog.remember(("level_blocks", as_of), lambda: _level_blocks(catalog, as_of))
+    return catalog.memo.remember("level blocks", as_of, lambda: _level_blocks(catalog, as_of))
 
 
 def _level_blocks(
@@ -229,7 +230,7 @@ def in_order(items: list[tuple[str, float, float]]) -> list[tuple[list[str], flo
 
 def make_band(catalog: Catalog, level: str | None, as_of: int) -> Band:
     """The baseline band of a level (or of all levels), once per catalog, level and year."""
-    return catalog.remember(("band", level, as_of), lambda: _make_band(catalog, level, as_of))
+    return catalog.memo.remember("band", (level, as_of), lambda: _make_band(catalog, level, as_of))
 
 
 def _make_band(catalog: Catalog, level: str | None, as_of: int) -> Band:

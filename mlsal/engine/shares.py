@@ -95,8 +95,8 @@ class Share:
 
 def _source_bits(catalog: Catalog) -> dict[str, int]:
     """One bit per source, in the order sources are cited (by id)."""
-    return catalog.remember(
-        "source bits", lambda: {s: 1 << i for i, s in enumerate(sorted(catalog.sources))}
+    return catalog.memo.remember(
+        "source bits", (), lambda: {s: 1 << i for i, s in enumerate(sorted(catalog.sources))}
     )
 
 
@@ -318,7 +318,7 @@ SHARE_MAKERS: dict[str, Callable[[Catalog, tuple[Any, ...]], Share]] = {
 
 def share_memo(catalog: Catalog, kind: str) -> dict[tuple[Any, ...], Share]:
     """The shares of one kind made so far, by key (batch looks many rows up at once)."""
-    memo: dict[tuple[Any, ...], Share] = catalog.memo.setdefault(("shares", kind), {})
+    memo: dict[tuple[Any, ...], Share] = catalog.memo.table("shares").setdefault(kind, {})
     return memo
 
 
@@ -437,7 +437,7 @@ def said_by(
 
 def sources_of(catalog: Catalog, bits: int) -> tuple[str, ...]:
     """The sources whose bits are set, by id."""
-    memo: dict[int, tuple[str, ...]] = catalog.memo.setdefault("sources of bits", {})
+    memo: dict[int, tuple[str, ...]] = catalog.memo.table("sources of bits")
     found = memo.get(bits)
     if found is None:
         found = memo[bits] = tuple(s for s, bit in _source_bits(catalog).items() if bits & bit)

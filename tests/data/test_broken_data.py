@@ -286,8 +286,8 @@ def test_a_changed_data_file_misses_the_cache(
 def test_a_cached_catalog_parses_only_what_an_estimate_asks_for(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from mlsal.cache_format import LazyFacts, LazyValues, group_key
     from mlsal.engine import estimate
-    from mlsal.lazy_facts import LazyFacts, LazyValues, group_key
     from mlsal.profile import Profile, resolve_profile
 
     monkeypatch.setenv("MLSAL_CACHE_DIR", str(tmp_path))

@@ -4,11 +4,17 @@ their warnings on stderr, each shape built only when its format is asked for."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from mlsal.render.formats import OutputFormat, View, emit
+
+from conftest import REPO
 
 
 def view(built: list[str]) -> View:
@@ -50,3 +56,27 @@ def test_each_format_prints_its_shape_and_only_it(
 def test_every_format_has_a_branch() -> None:
     for output_format in OutputFormat:
         emit(output_format, View(lambda: {}, lambda: "", lambda: ""))  # no assert_never raised
+
+
+def test_a_format_not_emitted_fails_the_type_check(tmp_path: Path) -> None:
+    """The recipe of docs/architecture.md: a new member of OutputFormat is no format until
+    emit (and so each View) shows it. On a copy of the package, a format added alone makes
+    mypy (which CI runs) point at emit."""
+    shutil.copytree(REPO / "mlsal", tmp_path / "mlsal", ignore=shutil.ignore_patterns("*.pyc"))
+    shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    formats = tmp_path / "mlsal" / "render" / "formats.py"
+    text = formats.read_text(encoding="utf-8")
+    anchor = '    csv = "csv"\n'
+    assert text.count(anchor) == 2  # OutputFormat's, then RowsFormat's
+    formats.write_text(text.replace(anchor, anchor + '    tsv = "tsv"\n', 1), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / ".cache"), "mlsal"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    errors = [line for line in done.stdout.splitlines() if ": error:" in line]
+    assert errors and all(line.startswith("mlsal/render/formats.py:") for line in errors), errors
+    assert any("assert_never" in line and "OutputFormat.tsv" in line for line in errors), errors
