@@ -43,7 +43,7 @@ from validate import report  # noqa: E402  (benchmarks/validate.py: the same tab
 
 from mlsal.engine import estimate  # noqa: E402
 from mlsal.errors import UsageError  # noqa: E402
-from mlsal.loader import load_catalog  # noqa: E402
+from mlsal.load import load_catalog  # noqa: E402
 from mlsal.profile import make_profile, resolve_profile  # noqa: E402
 
 MIN_CELL = 20

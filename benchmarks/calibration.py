@@ -24,7 +24,7 @@ import aijobs  # noqa: E402  (derive/aijobs.py: the same cells the product ships
 
 from mlsal.catalog import Catalog  # noqa: E402
 from mlsal.engine import estimate  # noqa: E402
-from mlsal.loader import load_catalog  # noqa: E402
+from mlsal.load import load_catalog  # noqa: E402
 from mlsal.profile import Profile  # noqa: E402
 from mlsal.schema import Fact  # noqa: E402
 

@@ -33,7 +33,7 @@ import lca  # noqa: E402  (derive/lca.py)
 from common import to_toml  # noqa: E402
 
 from mlsal.engine import estimate  # noqa: E402
-from mlsal.loader import load_catalog  # noqa: E402
+from mlsal.load import load_catalog  # noqa: E402
 from mlsal.profile import make_profile, resolve_profile  # noqa: E402
 
 MIN_CELL = 40

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from mlsal import cache  # noqa: E402
-from mlsal.loader import load_catalog  # noqa: E402
+from mlsal.load import load_catalog  # noqa: E402
 
 DATA = ROOT / "data"
 OUTPUT = DATA / cache.SHIPPED

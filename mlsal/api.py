@@ -40,7 +40,7 @@ _catalogs: dict[tuple[Path, ...], Catalog] = {}
 def catalog(data_dirs: Iterable[str | Path] = (), pay: str = "default") -> Catalog:
     """The shipped data plus any directories of your own, loaded and checked once, read for
     one pay: 'base', 'gross' or the method's 'default' (see Catalog.for_pay)."""
-    from mlsal.loader import load_catalog
+    from mlsal.load import load_catalog
 
     key = tuple(Path(d) for d in data_dirs)
     if key not in _catalogs:

@@ -9,7 +9,7 @@ import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mlsal.errors import UsageError
 from mlsal.memo import Memo
@@ -22,7 +22,10 @@ from mlsal.schema import (
     Method,
     Source,
 )
-from mlsal.stores import FactsById, FactStore, ListedFacts, ListedValues, ValueStore
+from mlsal.stores import FactsById, ListedFacts, ListedValues
+
+if TYPE_CHECKING:
+    from mlsal.stores import FactStore, ValueStore
 
 T = TypeVar("T")
 KNOWN_SHOWN = 12  # values listed when nothing is close to what was typed

@@ -7,56 +7,56 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import Protocol, overload
+from typing import TYPE_CHECKING, Protocol, overload
 
 from mlsal.names import normalize
 from mlsal.schema import DimensionValue, Fact
 
+if TYPE_CHECKING:  # the protocols are for the type checker: no class made on every run
 
-class FactStore(Protocol):
-    """The facts of a catalog, whichever pay they count in."""
+    class FactStore(Protocol):
+        """The facts of a catalog, whichever pay they count in."""
 
-    @property
-    def leveled(self) -> frozenset[str]:
-        """The dimensions with figures for one level (employers)."""
+        @property
+        def leveled(self) -> frozenset[str]:
+            """The dimensions with figures for one level (employers)."""
 
-    def facts_for(self, dimension: str, value: str | None) -> list[Fact]:
-        """A value's facts and the statements that name it (value None: the dimension's
-        facts that name no value)."""
+        def facts_for(self, dimension: str, value: str | None) -> list[Fact]:
+            """A value's facts and the statements that name it (value None: the dimension's
+            facts that name no value)."""
 
-    def of_dimension(self, dimension: str) -> list[Fact]: ...
+        def of_dimension(self, dimension: str) -> list[Fact]: ...
 
-    def by_id(self, fact_id: str) -> Fact | None: ...
+        def by_id(self, fact_id: str) -> Fact | None: ...
 
-    def referred(self) -> frozenset[str]:
-        """The ids of the facts other facts are measured against."""
+        def referred(self) -> frozenset[str]:
+            """The ids of the facts other facts are measured against."""
 
-    def is_referred(self, fact: Fact) -> bool: ...
+        def is_referred(self, fact: Fact) -> bool: ...
 
-    def __iter__(self) -> Iterator[Fact]: ...
+        def __iter__(self) -> Iterator[Fact]: ...
 
-    def __len__(self) -> int: ...
+        def __len__(self) -> int: ...
 
+    class ValueStore(Protocol):
+        """The values of every dimension, and the names they are known by."""
 
-class ValueStore(Protocol):
-    """The values of every dimension, and the names they are known by."""
+        def __getitem__(self, dimension: str) -> list[DimensionValue]: ...
 
-    def __getitem__(self, dimension: str) -> list[DimensionValue]: ...
+        def __iter__(self) -> Iterator[str]: ...
 
-    def __iter__(self) -> Iterator[str]: ...
+        def __len__(self) -> int: ...
 
-    def __len__(self) -> int: ...
+        def __contains__(self, dimension: object) -> bool: ...
 
-    def __contains__(self, dimension: object) -> bool: ...
+        def key_of_name(self, dimension: str, name: str) -> str | None:
+            """The key of the value a normalized name names, or None."""
 
-    def key_of_name(self, dimension: str, name: str) -> str | None:
-        """The key of the value a normalized name names, or None."""
+        def names(self, dimension: str) -> dict[str, str]:
+            """Every normalized name of the dimension's values -> key."""
 
-    def names(self, dimension: str) -> dict[str, str]:
-        """Every normalized name of the dimension's values -> key."""
-
-    def one(self, dimension: str, key: str) -> DimensionValue:
-        """One value, by its key (KeyError if the dimension has none of that key)."""
+        def one(self, dimension: str, key: str) -> DimensionValue:
+            """One value, by its key (KeyError if the dimension has none of that key)."""
 
 
 class FactSequence(Sequence[Fact]):

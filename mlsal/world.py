@@ -28,7 +28,7 @@ class WorldCity:
 
 
 def _shipped(name: str) -> Path:
-    from mlsal.loader import default_data_dir
+    from mlsal.load import default_data_dir
 
     return default_data_dir() / name
 

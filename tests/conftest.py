@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from mlsal.catalog import Catalog
 from mlsal.cli import app
-from mlsal.loader import default_data_dir, load_catalog
+from mlsal.load import default_data_dir, load_catalog
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

@@ -108,7 +108,7 @@ def test_a_cache_that_cannot_be_written_leaves_no_temporary_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from mlsal import cache
-    from mlsal.loader import load_catalog
+    from mlsal.load import load_catalog
 
     monkeypatch.setenv("MLSAL_CACHE_DIR", str(tmp_path))
 
@@ -487,7 +487,7 @@ def test_an_edit_that_keeps_size_and_time_misses_the_cache(
 ) -> None:
     import shutil
 
-    from mlsal.loader import default_data_dir, load_catalog
+    from mlsal.load import default_data_dir, load_catalog
 
     monkeypatch.setenv("MLSAL_CACHE_DIR", str(tmp_path / "cache"))
     data = tmp_path / "data"
@@ -644,7 +644,7 @@ def test_the_shipped_checked_catalog_serves_only_the_unchanged_shipped_data(
     from mlsal import cache
     from mlsal.engine import estimate
     from mlsal.errors import DataError
-    from mlsal.loader import default_data_dir, load_catalog
+    from mlsal.load import default_data_dir, load_catalog
     from mlsal.profile import Profile, resolve_profile
     from mlsal.render.json_data import estimate_data
 

@@ -18,7 +18,7 @@ import pytest
 import mlsal
 from mlsal import cache
 from mlsal.errors import UsageError
-from mlsal.loader import default_data_dir, load_catalog
+from mlsal.load import default_data_dir, load_catalog
 
 from conftest import REPO, Run
 

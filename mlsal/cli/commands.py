@@ -386,7 +386,7 @@ def validate(
     """
 
     def compute() -> View:
-        from mlsal.loader import validation_report
+        from mlsal.load import validation_report
         from mlsal.render.views import validation_view
 
         given = None if folder is None else Path(folder)

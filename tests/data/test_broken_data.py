@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mlsal.errors import DataError
-from mlsal.loader import default_data_dir, load_catalog
+from mlsal.load import default_data_dir, load_catalog
 from mlsal.render.json_data import estimate_data
 
 

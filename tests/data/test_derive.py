@@ -285,7 +285,7 @@ def test_the_checked_catalog_shipped_is_the_data_as_checked_now() -> None:
     """data/checked-catalog.bin, which spares the first run after install the validation,
     is what loading and checking the shipped data gives today (run derive/catalog.py)."""
     from mlsal import cache
-    from mlsal.loader import default_data_dir, load_catalog
+    from mlsal.load import default_data_dir, load_catalog
 
     data = default_data_dir()
     fresh = load_catalog(shipped_dir=data, use_cache=False)

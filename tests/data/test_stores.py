@@ -10,7 +10,7 @@ import pytest
 
 from mlsal.cache_format import LazyFacts, LazyValues
 from mlsal.catalog import Catalog
-from mlsal.loader import load_catalog
+from mlsal.load import load_catalog
 from mlsal.memo import FAMILIES, Memo
 from mlsal.stores import ListedFacts, ListedValues
 

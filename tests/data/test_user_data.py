@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mlsal
-from mlsal.loader import default_data_dir
+from mlsal.load import default_data_dir
 
 from conftest import REPO, Run
 

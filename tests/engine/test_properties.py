@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from mlsal.catalog import Catalog
 from mlsal.engine import estimate
 from mlsal.errors import UsageError
-from mlsal.loader import load_catalog
+from mlsal.load import load_catalog
 from mlsal.profile import Profile, resolve_profile
 from mlsal.render.json_data import estimate_data
 

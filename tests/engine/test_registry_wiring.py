@@ -17,7 +17,7 @@ import pytest
 from mlsal.catalog import Catalog
 from mlsal.dimensions import INPUTS, Input
 from mlsal.engine import estimate, shares
-from mlsal.loader import load_catalog
+from mlsal.load import load_catalog
 from mlsal.profile import make_profile, resolve_profile
 
 from conftest import REPO
@@ -119,7 +119,7 @@ from pathlib import Path
 from mlsal.batch import BatchEstimator
 from mlsal.compare import compare
 from mlsal.engine import estimate
-from mlsal.loader import load_catalog
+from mlsal.load import load_catalog
 from mlsal.profile import make_profile, resolve_profile
 
 catalog = load_catalog(shipped_dir=Path("tiny"), use_cache=False)

@@ -14,7 +14,7 @@ import pytest
 from mlsal.catalog import Catalog
 from mlsal.engine import estimate, profile_shares
 from mlsal.errors import NoFigure, UsageError
-from mlsal.loader import load_catalog
+from mlsal.load import load_catalog
 from mlsal.profile import Profile, make_profile, resolve_profile
 from mlsal.result import Estimate
 
