@@ -15,15 +15,20 @@ of `data_dirs`), so calling `estimate` once per row of a data frame is cheap.
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlsal.catalog import Catalog
 from mlsal.dimensions import INPUT_NAMES
 from mlsal.errors import UsageError
+from mlsal.names import did_you_mean, nearest
 from mlsal.profile import Profile, make_profile, resolve_profile
 from mlsal.result import Estimate
+
+if TYPE_CHECKING:
+    from mlsal.batch import BatchEstimator
 
 __all__ = [
     "INPUT_NAMES",
@@ -103,11 +108,13 @@ def estimate_many(
     *,
     unknown: str = "error",
     errors: str = "raise",
+    keep: Iterable[str] = (),
     data_dirs: Iterable[str | Path] = (),
     pay: str = "default",
 ) -> Iterator[dict[str, Any]]:
     """Estimates for many profiles, in order: one dict per row with low, median, high, band,
-    sources, warnings and error, the columns of `mlsal batch`.
+    sources, warnings and error, the columns of `mlsal batch`; first, the columns named in
+    `keep` (an id, say), passed through so that each result joins back to its row.
 
     rows: an iterable of mappings (CSV rows, `DataFrame.to_dict("records")`), or a pandas or
     Polars DataFrame itself (only its profile columns are read). Columns are named as the
@@ -116,27 +123,27 @@ def estimate_many(
     UsageError at the first bad row, naming the row (from 0); "keep" yields it with its
     figures None and the message in "error". Rows are estimated as `mlsal batch` does, a
     chunk at a time (a frame: a slice of each column), so a frame of a million rows takes
-    seconds.
+    seconds. What was worked out is kept between calls (bounded), so a frame estimated a slice
+    at a time (Spark's batches, Dask's partitions) runs at the speed of one call.
     """
-    from mlsal.batch import BatchEstimator
-
+    kept = _kept_columns(keep)
     if unknown not in ("error", "ignore"):
         raise UsageError(f"unknown must be 'error' or 'ignore', got {unknown!r}")
     if errors not in ("raise", "keep"):
         raise UsageError(f"errors must be 'raise' or 'keep', got {errors!r}")
-    estimator = BatchEstimator(catalog(data_dirs, pay))
+    estimator = warm_estimator(catalog(data_dirs, pay))
     index = 0
-    for results in _results_of(rows, estimator, unknown):
-        for result in results:
+    for carried, results in _results_of(rows, estimator, unknown, kept):
+        for passed, result in zip(carried, results, strict=True):
             if isinstance(result, Exception):
                 if not isinstance(result, UsageError):
                     raise result
                 if errors == "raise":
                     raise UsageError(f"row {index}: {result}") from None
-                yield dict.fromkeys(MANY_COLUMNS[:-1]) | {"error": str(result)}
+                yield passed | dict.fromkeys(MANY_COLUMNS[:-1]) | {"error": str(result)}
             else:
                 low, median, high, band, sources, warnings = result
-                yield {
+                yield passed | {
                     "low": low,
                     "median": median,
                     "high": high,
@@ -148,9 +155,40 @@ def estimate_many(
             index += 1
 
 
-def _results_of(rows: Any, estimator: Any, unknown: str) -> Iterator[list[Any]]:
-    """The rows' results, a chunk at a time; a data frame is read by its profile columns,
-    a slice of each at a time."""
+ESTIMATORS_KEPT = 64  # threads whose estimator is kept warm at once, per catalog
+
+
+def warm_estimator(data: Catalog) -> BatchEstimator:
+    """The estimator estimate_many uses for this catalog in this thread, kept between calls:
+    its memos are bounded, and an estimator is not shared between threads (Dask's)."""
+    from mlsal.batch import BatchEstimator
+
+    estimators: dict[int, BatchEstimator] = data.memo.table("estimators")
+    thread = threading.get_ident()
+    found = estimators.get(thread)
+    if found is None:
+        if len(estimators) >= ESTIMATORS_KEPT:
+            estimators.clear()
+        found = estimators[thread] = BatchEstimator(data)
+    return found
+
+
+def _kept_columns(keep: Iterable[str]) -> tuple[str, ...]:
+    """The columns estimate_many passes through: names, none of them an output's."""
+    kept = (keep,) if isinstance(keep, str) else tuple(keep)
+    for column in kept:
+        if not isinstance(column, str):
+            raise UsageError(f"keep names columns by their names, got {column!r}")
+        if column in MANY_COLUMNS:
+            raise UsageError(f"keep names '{column}', an output of estimate_many; rename it")
+    return kept
+
+
+def _results_of(
+    rows: Any, estimator: Any, unknown: str, kept: tuple[str, ...]
+) -> Iterator[tuple[list[dict[str, Any]], list[Any]]]:
+    """Each chunk of rows: the columns kept of each row, and the rows' results. A data frame
+    is read by its profile columns (and those kept), a slice of each at a time."""
     from mlsal.batch import CHUNK, check_profile_columns
 
     if type(rows).__name__ == "LazyFrame" and callable(getattr(rows, "collect", None)):
@@ -167,26 +205,32 @@ def _results_of(rows: Any, estimator: Any, unknown: str) -> Iterator[list[Any]]:
             if unknown == "error":
                 for row in chunk:
                     if (names := tuple(row)) not in checked:
-                        _refuse_unknown(names, estimator)
+                        _refuse_unknown(names, estimator, kept)
                         checked.add(names)
-            yield estimator.estimate_rows(chunk)
+            carried = [{column: row.get(column) for column in kept} for row in chunk]
+            yield carried, estimator.estimate_rows(chunk)
         return
     header = [str(c) for c in columns]
     twice = sorted({c for c in header if header.count(c) > 1})
     if twice:  # rows[column] would be a frame, and the last column would win
         raise UsageError(f"the frame names a column twice: {', '.join(twice)}")
+    missing = [column for column in kept if column not in header]
+    if missing:
+        hint = did_you_mean(nearest(missing[0], header))
+        raise UsageError(f"keep names '{missing[0]}', which the frame has no column of{hint}")
     if unknown == "error":
-        _refuse_unknown(tuple(header), estimator)
+        _refuse_unknown(tuple(header), estimator, kept)
     check_profile_columns(header)
-    series = {
-        field: rows[column]
-        for name, column in zip(header, columns, strict=True)
-        if (field := estimator.field(name))
-    }
+    by_name = dict(zip(header, columns, strict=True))
+    series = {field: rows[by_name[name]] for name in header if (field := estimator.field(name))}
+    passed = {column: rows[by_name[column]] for column in kept}
     count = len(rows)
     for start in range(0, count, CHUNK):
+        size = min(CHUNK, count - start)
         by_field = {field: _as_list(values, start, CHUNK) for field, values in series.items()}
-        yield estimator.estimate_columns(min(CHUNK, count - start), by_field)
+        cells = {column: _as_list(values, start, CHUNK) for column, values in passed.items()}
+        carried = [dict(zip(cells, row, strict=True)) for row in zip(*cells.values(), strict=True)]
+        yield carried or [{}] * size, estimator.estimate_columns(size, by_field)
 
 
 def _as_list(series: Any, start: int, length: int) -> list[Any]:
@@ -196,12 +240,10 @@ def _as_list(series: Any, start: int, length: int) -> list[Any]:
     return series.slice(start, length).to_list()  # type: ignore[no-any-return]
 
 
-def _refuse_unknown(columns: tuple[str, ...], estimator: Any) -> None:
-    """A column that names no input, with the nearest input names."""
-    from mlsal.names import did_you_mean, nearest
-
+def _refuse_unknown(columns: tuple[str, ...], estimator: Any, kept: tuple[str, ...]) -> None:
+    """A column that names no input (and is not kept), with the nearest input names."""
     for column in columns:
-        if estimator.field(column) is None:
+        if estimator.field(column) is None and column not in kept:
             hint = did_you_mean(nearest(str(column), list(INPUT_NAMES)))
             raise UsageError(
                 f"unknown input '{column}'{hint} (unknown=\"ignore\" passes over such columns)"

@@ -35,6 +35,8 @@ FAMILIES = {
     "basis": "(level, label) -> the band's basis",
     "references": "(role, as_of) -> the occupation references",
     "source info": "source id -> SourceInfo",
+    # the API's (mlsal.api)
+    "estimators": "thread id -> the BatchEstimator estimate_many keeps warm; bounded",
 }
 
 MISSING = object()

@@ -48,7 +48,8 @@ class BatchEstimator:
     def field(self, column: str) -> str | None:
         found = self.fields.get(column, "")
         if found == "":
-            found = self.fields[column] = INPUT_NAMES.get(column.strip().casefold())
+            found = INPUT_NAMES.get(column.strip().casefold())
+            remember(self.fields, column, found)  # bounded: an estimator lives across calls
         return found
 
     def estimate_rows(self, rows: Sequence[Mapping[str, Any]]) -> list[Result]:

@@ -230,3 +230,55 @@ def test_a_frame_read_column_by_column_as_polars_offers_it() -> None:
         mlsal.estimate(years=3, city="SF")["median"],
         mlsal.estimate(years=8)["median"],
     ]
+
+
+def test_kept_columns_join_each_result_to_its_row() -> None:
+    """What Spark's mapInPandas loses (the index): an id passed through, first in each result."""
+    pd = pytest.importorskip("pandas")
+    roster = benchmark.Roster(random.Random(5))
+    frame = pd.DataFrame(
+        [roster.row(i) for i in range(300)], columns=benchmark.VARIED_COLUMNS
+    ).astype(str)
+    shuffled = frame.sample(frac=1, random_state=2).reset_index(drop=True)
+    found = list(
+        mlsal.estimate_many(shuffled, unknown="ignore", errors="keep", keep=["employee_id"])
+    )
+    assert [r["employee_id"] for r in found] == list(shuffled["employee_id"])
+    assert list(found[0])[:2] == ["employee_id", "low"]
+    by_id = {r["employee_id"]: r for r in found}
+    plain = list(mlsal.estimate_many(frame, unknown="ignore", errors="keep"))
+    for row_id, result in zip(frame["employee_id"], plain, strict=True):
+        assert by_id[row_id] | {} == {"employee_id": row_id} | result
+    assert any(r["error"] for r in found) and any(r["error"] is None for r in found)
+    # mappings: a row without the key keeps None; a kept key is no unknown input
+    rows = [{"id": 1, "years": 3}, {"years": 4}]
+    assert [r["id"] for r in mlsal.estimate_many(rows, keep="id")] == [1, None]
+
+
+def test_keep_names_columns_the_rows_have_and_no_output() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"id": [1], "years": [3]})
+    with pytest.raises(UsageError, match="keep names 'idd', which the frame has no column of"):
+        list(mlsal.estimate_many(frame, keep=["idd"]))
+    with pytest.raises(UsageError, match="keep names 'median', an output"):
+        list(mlsal.estimate_many(frame, keep=["median"]))
+    with pytest.raises(UsageError, match="unknown input 'id'"):
+        list(mlsal.estimate_many(frame))  # not kept: an unknown column, as before
+
+
+def test_calls_in_one_thread_share_a_warm_estimator_and_threads_do_not() -> None:
+    """Spark and Dask call estimate_many once per batch: what one call worked out serves the
+    next (bounded memos), and no estimator is shared between threads."""
+    import threading
+
+    data = catalog()
+    first = mlsal.api.warm_estimator(data)
+    assert mlsal.api.warm_estimator(data) is first
+    list(mlsal.estimate_many([{"years": 3, "city": "Boston"}]))
+    assert first.cells["city"], "the call used (and filled) the warm estimator"
+    other: list[Any] = []
+    thread = threading.Thread(target=lambda: other.append(mlsal.api.warm_estimator(data)))
+    thread.start()
+    thread.join()
+    assert other[0] is not first
+    assert mlsal.api.warm_estimator(catalog(pay="gross")) is not first  # per catalog read
