@@ -5,8 +5,10 @@ The public API (imported on first use, so that `import mlsal` stays light):
     mlsal.estimate(inputs=None, *, data_dirs=(), **inputs) -> dict
         the object `mlsal estimate --format json` prints
     mlsal.estimate_result(...) -> mlsal.result.Estimate
-    mlsal.estimate_many(rows, *, unknown="error", errors="raise") -> iterator of dicts
+    mlsal.estimate_many(rows, *, unknown="error", errors="raise", keep=()) -> iterator of dicts
         many profiles (mappings, or a pandas / Polars DataFrame), as `mlsal batch` does
+    mlsal.estimate_columns(rows, ...) -> dict of columns
+        the same as columns, which a pandas, Polars or Arrow frame is built from at once
     mlsal.Profile, mlsal.UsageError, mlsal.DataError, mlsal.MlsalError
 """
 
@@ -23,6 +25,7 @@ __all__ = [
     "UsageError",
     "__version__",
     "estimate",
+    "estimate_columns",
     "estimate_many",
     "estimate_result",
 ]
@@ -31,6 +34,7 @@ _EXPORTS = {
     "estimate": "mlsal.api",
     "estimate_result": "mlsal.api",
     "estimate_many": "mlsal.api",
+    "estimate_columns": "mlsal.api",
     "Profile": "mlsal.profile",
     "UsageError": "mlsal.errors",
     "DataError": "mlsal.errors",

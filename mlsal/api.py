@@ -34,6 +34,7 @@ __all__ = [
     "INPUT_NAMES",
     "catalog",
     "estimate",
+    "estimate_columns",
     "estimate_many",
     "estimate_result",
     "make_profile",
@@ -126,21 +127,12 @@ def estimate_many(
     seconds. What was worked out is kept between calls (bounded), so a frame estimated a slice
     at a time (Spark's batches, Dask's partitions) runs at the speed of one call.
     """
-    kept = _kept_columns(keep)
-    if unknown not in ("error", "ignore"):
-        raise UsageError(f"unknown must be 'error' or 'ignore', got {unknown!r}")
-    if errors not in ("raise", "keep"):
-        raise UsageError(f"errors must be 'raise' or 'keep', got {errors!r}")
-    estimator = warm_estimator(catalog(data_dirs, pay))
     index = 0
-    for carried, results in _results_of(rows, estimator, unknown, kept):
+    for carried, results in _chunks(rows, unknown, errors, keep, data_dirs, pay):
         for passed, result in zip(carried, results, strict=True):
             if isinstance(result, Exception):
-                if not isinstance(result, UsageError):
-                    raise result
-                if errors == "raise":
-                    raise UsageError(f"row {index}: {result}") from None
-                yield passed | dict.fromkeys(MANY_COLUMNS[:-1]) | {"error": str(result)}
+                said = _said(result, index, errors)
+                yield passed | dict.fromkeys(MANY_COLUMNS[:-1]) | {"error": said}
             else:
                 low, median, high, band, sources, warnings = result
                 yield passed | {
@@ -153,6 +145,72 @@ def estimate_many(
                     "error": None,
                 }
             index += 1
+
+
+def estimate_columns(
+    rows: Any,
+    *,
+    unknown: str = "error",
+    errors: str = "raise",
+    keep: Iterable[str] = (),
+    data_dirs: Iterable[str | Path] = (),
+    pay: str = "default",
+) -> dict[str, list[Any]]:
+    """What estimate_many gives, as columns: {column: one value per row}, the kept columns
+    first. A frame is built from columns at columnar cost, from dicts at a row's:
+    `pd.DataFrame(found, index=df.index)`, `pl.DataFrame(found)`. Arguments as estimate_many's.
+    """
+    kept = _kept_columns(keep)
+    columns: dict[str, list[Any]] = {name: [] for name in (*kept, *MANY_COLUMNS)}
+    figures = [columns[name] for name in MANY_COLUMNS]
+    index = 0
+    for carried, results in _chunks(rows, unknown, errors, kept, data_dirs, pay):
+        for name in kept:
+            columns[name].extend(passed[name] for passed in carried)
+        for result in results:
+            if isinstance(result, Exception):
+                said = _said(result, index, errors)
+                for column in figures[:-1]:
+                    column.append(None)
+                figures[-1].append(said)
+            else:
+                low, median, high, band, sources, warnings = result
+                for column, value in zip(
+                    figures,
+                    (low, median, high, band, list(sources), list(warnings), None),
+                    strict=True,
+                ):
+                    column.append(value)
+            index += 1
+    return columns
+
+
+def _chunks(
+    rows: Any,
+    unknown: str,
+    errors: str,
+    keep: Iterable[str],
+    data_dirs: Iterable[str | Path],
+    pay: str,
+) -> Iterator[tuple[list[dict[str, Any]], list[Any]]]:
+    """The arguments checked, then each chunk of rows: the columns kept of each row, and the
+    rows' results (their outputs, or the error that makes a row no estimate)."""
+    kept = _kept_columns(keep)
+    if unknown not in ("error", "ignore"):
+        raise UsageError(f"unknown must be 'error' or 'ignore', got {unknown!r}")
+    if errors not in ("raise", "keep"):
+        raise UsageError(f"errors must be 'raise' or 'keep', got {errors!r}")
+    yield from _results_of(rows, warm_estimator(catalog(data_dirs, pay)), unknown, kept)
+
+
+def _said(error: Exception, index: int, errors: str) -> str:
+    """A bad row's message (errors="keep"), or its UsageError raised (errors="raise"); any
+    other error is a bug, raised as it is."""
+    if not isinstance(error, UsageError):
+        raise error
+    if errors == "raise":
+        raise UsageError(f"row {index}: {error}") from None
+    return str(error)
 
 
 ESTIMATORS_KEPT = 64  # threads whose estimator is kept warm at once, per catalog

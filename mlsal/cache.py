@@ -47,8 +47,12 @@ def no_cache_asked() -> bool:
 
 
 def cache_dir() -> Path | None:
-    if no_cache_asked():
-        return None
+    return None if no_cache_asked() else cache_location()
+
+
+def cache_location() -> Path:
+    """Where mlsal keeps what it makes once (even when MLSAL_NO_CACHE asks that no checked
+    catalog be kept: the data unpacked from a wheel is kept here too)."""
     if os.environ.get("MLSAL_CACHE_DIR"):
         return Path(os.environ["MLSAL_CACHE_DIR"])
     base = os.environ.get("XDG_CACHE_HOME", "")

@@ -4,6 +4,7 @@ shell loop mostly finds the cache); and `mlsal data validate`'s report, read afr
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -13,10 +14,78 @@ from mlsal.catalog import Catalog
 
 
 def default_data_dir() -> Path:
-    """The data shipped with mlsal: inside the installed package, or beside it in a checkout."""
+    """The data shipped with mlsal: inside the installed package, beside it in a checkout,
+    or, where mlsal is imported from a wheel or zip on sys.path (Spark's --py-files),
+    unpacked once from it (see unpacked_data)."""
     here = Path(__file__).resolve().parent
     packaged = here / "data"
-    return packaged if packaged.is_dir() else here.parent / "data"
+    if packaged.is_dir():
+        return packaged
+    beside = here.parent / "data"
+    if beside.is_dir() or not in_archive():
+        return beside
+    return unpacked_data()
+
+
+def in_archive() -> bool:
+    """Whether mlsal is imported from a zip (a wheel on sys.path is one)."""
+    import zipimport
+
+    return isinstance(getattr(__spec__, "loader", None), zipimport.zipimporter)
+
+
+@functools.cache
+def unpacked_data() -> Path:
+    """The shipped data unpacked from the archive mlsal is imported from, into the cache
+    location under the data's content hash (the first line of its checked catalog): once,
+    for every process that finds it there. Where that cannot be written, into a temporary
+    directory of this process. The loader checks what is unpacked as any data directory."""
+    import shutil
+    import tempfile
+    from importlib.resources import files
+
+    from mlsal.cache import SHIPPED, cache_location
+
+    source = files("mlsal") / "data"
+    with (source / SHIPPED).open("rb") as shipped:
+        key = data_key(shipped.readline(200))
+    base = cache_location()
+    target = base / f"data-{key}"
+    if (target / SHIPPED).is_file():
+        return target
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=".data-", dir=base))
+    except OSError:
+        return _unpack(source, Path(tempfile.mkdtemp(prefix="mlsal-data-")))
+    _unpack(source, folder)
+    try:
+        folder.rename(target)  # whole, or not at all: another process may have won
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+    return target if (target / SHIPPED).is_file() else folder
+
+
+def data_key(text: bytes) -> str:
+    """A short name for the data of this content hash (safe in a file name)."""
+    import hashlib
+
+    return hashlib.blake2b(text, digest_size=12).hexdigest()
+
+
+def _unpack(source: Any, folder: Path) -> Path:
+    """Every file below `source` (an importlib.resources Traversable) written below folder;
+    a name that is no plain file name (a path, '..') is passed over."""
+    for item in source.iterdir():
+        name = item.name
+        if name in ("", ".", "..") or "/" in name or "\\" in name:
+            continue
+        if item.is_dir():
+            (folder / name).mkdir()
+            _unpack(item, folder / name)
+        elif item.is_file():
+            (folder / name).write_bytes(item.read_bytes())
+    return folder
 
 
 def load_catalog(

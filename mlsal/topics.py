@@ -19,13 +19,23 @@ def methodology_path() -> Path:
     return packaged if packaged.is_file() else here.parent / "docs" / "methodology.md"
 
 
+def methodology_text() -> str:
+    """The methodology's text; from a wheel or zip on sys.path, read from the archive."""
+    try:
+        return methodology_path().read_text(encoding="utf-8")
+    except OSError as error:
+        from importlib.resources import files
+
+        try:
+            return (files("mlsal") / "docs" / "methodology.md").read_text(encoding="utf-8")
+        except OSError:
+            raise DataError([f"{methodology_path()}: cannot be read: {error.strerror}"]) from None
+
+
 def sections(text: str | None = None) -> list[tuple[str, str, str]]:
     """(number, title, body) of each '## N. Title' section."""
     if text is None:
-        try:
-            text = methodology_path().read_text(encoding="utf-8")
-        except OSError as error:
-            raise DataError([f"{methodology_path()}: cannot be read: {error.strerror}"]) from None
+        text = methodology_text()
     found = list(HEADING.finditer(text))
     return [
         (

@@ -177,26 +177,6 @@ def test_partitions_give_what_the_whole_frame_gives() -> None:
     assert 0 < whole["error"].notna().sum() < len(frame) // 10
 
 
-def test_the_readme_data_frame_example_runs_on_a_frame_with_extra_columns(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    pytest.importorskip("pandas")
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    blocks = readme.split("```python\n")[1:]
-    example = next(b.split("```")[0] for b in blocks if "estimate_many(df" in b)
-    (tmp_path / "roster.csv").write_text(
-        "employee_id,team,years,city,company\n1,ads,3,SF,google\n2,infra,,Seattle,\n",
-        encoding="utf-8",
-    )
-    monkeypatch.chdir(tmp_path)
-    scope: dict[str, Any] = {"mlsal": mlsal}
-    exec(example, scope)  # noqa: S102  (the README's own example)
-    df = scope["df"]
-    assert list(df.columns)[:3] == ["employee_id", "team", "years"]
-    assert df.loc[0, "median"] == mlsal.estimate(years=3, city="SF", company="google")["median"]
-    assert df.loc[1, "median"] == mlsal.estimate(city="Seattle")["median"]
-
-
 def test_a_frame_read_column_by_column_as_polars_offers_it() -> None:
     """A Polars frame is no pandas frame: columns named by `columns`, each a Series read a
     slice at a time (`slice(offset, length)`, `to_list()`). Only the profile columns are
