@@ -31,6 +31,8 @@ from pathlib import Path
 
 from rosters import BUILDERS, VARIED_COLUMNS, Roster  # benchmarks/rosters.py
 
+from mlsal.batch.jobs import cores
+
 MLSAL = str(Path(sys.executable).parent / "mlsal")
 
 
@@ -57,11 +59,13 @@ def distinct_share(path: Path) -> float:
     return len(seen) / max(total, 1)
 
 
-def run(source: Path, target: Path) -> tuple[float, int]:
-    """(seconds, peak RSS in KiB) of one `mlsal batch` run (bad rows reported, not shown)."""
+def run(source: Path, target: Path, jobs: int = 1) -> tuple[float, int]:
+    """(seconds, peak RSS in KiB, of the largest process) of one `mlsal batch` run with
+    `jobs` processes (bad rows reported, not shown)."""
     start = time.perf_counter()
     process = subprocess.Popen(
-        [MLSAL, "batch", str(source), "--output", str(target)], stderr=subprocess.DEVNULL
+        [MLSAL, "batch", str(source), "--output", str(target), "--jobs", str(jobs)],
+        stderr=subprocess.DEVNULL,
     )
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
@@ -72,8 +76,10 @@ def run(source: Path, target: Path) -> tuple[float, int]:
 
 def frame_rates(rows: int) -> list[str]:
     """`mlsal.estimate_many` and `estimate_columns` over a pandas frame of the varied roster
-    (with its extra columns): in one call, and in 10,000-row slices as Spark's Arrow batches
-    and Dask's partitions call it (the estimator kept warm between calls)."""
+    (with its extra columns): in one call, and in 10,000- and 1,000-row slices as Spark's
+    Arrow batches and Dask's partitions call it. A first pass (not timed) loads the data and
+    makes the engine's shares, as a long-running process has them; each measurement then
+    starts with a new estimator (kept warm between its own calls)."""
     try:
         import pandas as pd
     except ImportError:
@@ -83,12 +89,16 @@ def frame_rates(rows: int) -> list[str]:
     roster = Roster(random.Random(11))
     frame = pd.DataFrame([roster.row(i) for i in range(rows)], columns=VARIED_COLUMNS)
     said = []
+    for _ in mlsal.estimate_many(frame, unknown="ignore", errors="keep"):
+        pass
     for name, call, size in (
         ("estimate_many, one call", mlsal.estimate_many, rows),
         ("estimate_many, 10,000-row slices", mlsal.estimate_many, 10_000),
+        ("estimate_many, 1,000-row slices", mlsal.estimate_many, 1_000),
+        ("estimate_columns, one call", mlsal.estimate_columns, rows),
         ("estimate_columns, 10,000-row slices", mlsal.estimate_columns, 10_000),
     ):
-        mlsal.api.catalog().memo.clear()  # each starts cold, the data loaded
+        mlsal.api.catalog().memo.table("estimators").clear()  # a new estimator
         start = time.perf_counter()
         for first in range(0, rows, size):
             found = call(frame.iloc[first : first + size], unknown="ignore", errors="keep")
@@ -132,6 +142,14 @@ def main() -> None:
                     f"{kind:9} {size:10,d} {share:9.1%} {seconds:8.2f} {size / seconds:11,.0f} "
                     f"{peak / 1024:9.1f}"
                 )
+                if size >= 1_000_000:  # large enough to be split (mlsal.batch.jobs)
+                    for jobs in sorted({2, cores()}):
+                        if jobs > 1:
+                            parallel, _ = run(source, directory / "out.csv", jobs)
+                            print(
+                                f"  --jobs {jobs}: {parallel:8.2f} s, {size / parallel:,.0f} "
+                                f"profiles/s, {seconds / parallel:.2f} x one process"
+                            )
                 source.unlink()
         if not skip_million:
             for kind in BUILDERS:

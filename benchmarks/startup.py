@@ -84,14 +84,19 @@ def main() -> None:
     print(f"{runs} runs each, interleaved; byte-code compiled {env_note}")
     print(
         f"{'command':26} {'wall median':>12} {'wall best':>10} {'ratio':>6} "
-        f"{'cpu median':>11} {'ratio':>6}"
+        f"{'ratio p25-p75':>14} {'cpu median':>11} {'ratio':>6}"
     )
     for name in COMMANDS:
         wall = statistics.median(walls[name])
         cpu = statistics.median(cpus[name])
+        # The spread: each round's run against the yardstick's run of the same round.
+        low, _, high = statistics.quantiles(
+            [w / r for w, r in zip(walls[name], walls[REFERENCE], strict=True)], n=4
+        )
         print(
             f"{name:26} {wall * 1000:10.1f}ms {min(walls[name]) * 1000:8.1f}ms "
-            f"{wall / reference_wall:6.2f} {cpu * 1000:9.1f}ms {cpu / reference_cpu:6.2f}"
+            f"{wall / reference_wall:6.2f} {low:6.2f}-{high:<7.2f} "
+            f"{cpu * 1000:9.1f}ms {cpu / reference_cpu:6.2f}"
         )
     cold, warm = first_runs(COMMANDS["estimate --format json"], max(5, runs // 4))
     print(

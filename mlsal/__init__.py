@@ -9,6 +9,7 @@ The public API (imported on first use, so that `import mlsal` stays light):
         many profiles (mappings, or a pandas / Polars DataFrame), as `mlsal batch` does
     mlsal.estimate_columns(rows, ...) -> dict of columns
         the same as columns, which a pandas, Polars or Arrow frame is built from at once
+    mlsal.estimate_frame(frame, ...) -> a pandas or Polars frame (the kind given)
     mlsal.Profile, mlsal.UsageError, mlsal.DataError, mlsal.MlsalError
 """
 
@@ -26,6 +27,7 @@ __all__ = [
     "__version__",
     "estimate",
     "estimate_columns",
+    "estimate_frame",
     "estimate_many",
     "estimate_result",
 ]
@@ -35,6 +37,7 @@ _EXPORTS = {
     "estimate_result": "mlsal.api",
     "estimate_many": "mlsal.api",
     "estimate_columns": "mlsal.api",
+    "estimate_frame": "mlsal.api",
     "Profile": "mlsal.profile",
     "UsageError": "mlsal.errors",
     "DataError": "mlsal.errors",

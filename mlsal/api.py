@@ -35,6 +35,7 @@ __all__ = [
     "catalog",
     "estimate",
     "estimate_columns",
+    "estimate_frame",
     "estimate_many",
     "estimate_result",
     "make_profile",
@@ -162,27 +163,77 @@ def estimate_columns(
     """
     kept = _kept_columns(keep)
     columns: dict[str, list[Any]] = {name: [] for name in (*kept, *MANY_COLUMNS)}
-    figures = [columns[name] for name in MANY_COLUMNS]
     index = 0
     for carried, results in _chunks(rows, unknown, errors, kept, data_dirs, pay):
         for name in kept:
             columns[name].extend(passed[name] for passed in carried)
-        for result in results:
-            if isinstance(result, Exception):
-                said = _said(result, index, errors)
-                for column in figures[:-1]:
-                    column.append(None)
-                figures[-1].append(said)
-            else:
-                low, median, high, band, sources, warnings = result
-                for column, value in zip(
-                    figures,
-                    (low, median, high, band, list(sources), list(warnings), None),
-                    strict=True,
-                ):
-                    column.append(value)
-            index += 1
+        said: list[str | None] = [None] * len(results)
+        for at, result in enumerate(results):
+            if isinstance(result, Exception):  # few rows: each taken apart here
+                said[at] = _said(result, index + at, errors)
+                results[at] = NO_OUTPUTS
+        index += len(results)
+        if results:  # column by column (a row's figures are a tuple: transposed at once)
+            low, median, high, band, sources, warnings = zip(*results, strict=True)
+            columns["low"].extend(low)
+            columns["median"].extend(median)
+            columns["high"].extend(high)
+            columns["band"].extend(band)
+            columns["sources"].extend(None if s is None else list(s) for s in sources)
+            columns["warnings"].extend(None if w is None else list(w) for w in warnings)
+            columns["error"].extend(said)
     return columns
+
+
+NO_OUTPUTS = (None, None, None, None, None, None)  # a bad row's figures
+WHOLE_NUMBERS = ("low", "median", "high")  # kept whole where a bad row leaves a gap
+
+
+def estimate_frame(
+    frame: Any,
+    *,
+    unknown: str = "error",
+    errors: str = "raise",
+    keep: Iterable[str] = (),
+    data_dirs: Iterable[str | Path] = (),
+    pay: str = "default",
+) -> Any:
+    """What estimate_columns gives, as a frame of the kind given: a pandas frame on the
+    frame's index (`df.join(found)`), or a Polars frame in its rows' order
+    (`pl.concat([df, found], how="horizontal")`). Figures stay whole numbers where bad rows
+    leave gaps (pandas: Int64). Arguments as estimate_many's."""
+    import importlib
+
+    library = type(frame).__module__.partition(".")[0]
+    if library not in ("pandas", "polars"):
+        kind = type(frame).__name__
+        raise UsageError(f"estimate_frame takes a pandas or Polars data frame, got a {kind}")
+    found = estimate_columns(
+        frame, unknown=unknown, errors=errors, keep=keep, data_dirs=data_dirs, pay=pay
+    )
+    if library == "pandas":
+        pd = importlib.import_module("pandas")
+        return pd.DataFrame(found, index=frame.index).astype(dict.fromkeys(WHOLE_NUMBERS, "Int64"))
+    pl = importlib.import_module("polars")
+    for name in ("sources", "warnings"):
+        found[name] = _polars_lists(pl, found[name])
+    return pl.DataFrame(found)
+
+
+def _polars_lists(pl: Any, values: list[list[str] | None]) -> Any:
+    """A Polars column of lists of texts, made from its few distinct lists and gathered
+    (from a Python list per row, Polars takes longer than the estimate)."""
+    codes: dict[tuple[str, ...] | None, int] = {}
+    at = []
+    for value in values:
+        key = None if value is None else tuple(value)
+        code = codes.get(key)
+        if code is None:
+            code = codes[key] = len(codes)
+        at.append(code)
+    distinct = [None if key is None else list(key) for key in codes]
+    column = pl.Series(distinct, dtype=pl.List(pl.String))
+    return column.gather(pl.Series(at, dtype=pl.UInt32))
 
 
 def _chunks(

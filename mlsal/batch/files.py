@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
+from mlsal.batch.jobs import run_parallel
 from mlsal.batch.rows import BadRow
 from mlsal.batch.run import run_batch
 from mlsal.catalog import Catalog
@@ -195,9 +196,14 @@ def run_batch_files(
     output_format: str | None,
     strict: bool,
     input_format: str | None = None,
+    jobs: int = 1,
+    data_dirs: list[Path] | None = None,
+    pay: str = "default",
 ) -> int:
     """Run a batch between files; returns the number of bad rows. A format not given is
-    the one the file's extension names (.jsonl, .ndjson), else CSV."""
+    the one the file's extension names (.jsonl, .ndjson), else CSV. `jobs`: the processes a
+    large CSV file may be estimated with (mlsal.batch.jobs), each reading the data as
+    `data_dirs` and `pay` say."""
     reading = RowsFormat.of(None if input_path == "-" else input_path, input_format)
     writing = RowsFormat.of(None if output is None else str(output), output_format)
     bad_rows = 0
@@ -207,9 +213,16 @@ def run_batch_files(
             progress(input_path) as tick,
             atomic_output(output, input_path) as target,
         ):
-            _, bad_rows = run_batch(
-                catalog, source, target, writing, report, strict, tick, input_format=reading
-            )
+            found = None
+            if jobs > 1 and reading is RowsFormat.csv and input_path != "-" and not strict:
+                found = run_parallel(
+                    input_path, target, writing, jobs, report, tick, data_dirs or [], pay
+                )
+            if found is None:
+                _, found = run_batch(
+                    catalog, source, target, writing, report, strict, tick, input_format=reading
+                )
+            bad_rows = found
             if strict and bad_rows:
                 raise StrictStop
     except StrictStop:

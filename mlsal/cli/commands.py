@@ -251,6 +251,16 @@ def batch(
         ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first bad row.")] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            help="Processes for a large CSV file (0, the default: one per core; 1: this "
+            "process alone). The output is the same, byte for byte.",
+        ),
+    ] = 0,
     pay: PayOption = "default",
 ) -> None:
     """Estimate one profile per row; columns (or keys) named as the estimate options.
@@ -260,6 +270,7 @@ def batch(
     then exits 1. Example: mlsal batch profiles.csv -o estimates.csv
     """
     from mlsal.batch.files import run_batch_files
+    from mlsal.batch.jobs import cores
 
     gc.set_threshold(LONG_RUN_GC, *gc.get_threshold()[1:])  # see main(): measured, less memory
 
@@ -273,6 +284,9 @@ def batch(
             output_format,
             strict,
             input_format=input_format,
+            jobs=jobs or cores(),
+            data_dirs=Settings.data_dirs,
+            pay=Settings.pay,
         )
     except MlsalError as error:
         fail(error)

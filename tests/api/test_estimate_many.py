@@ -262,3 +262,51 @@ def test_calls_in_one_thread_share_a_warm_estimator_and_threads_do_not() -> None
     thread.join()
     assert other[0] is not first
     assert mlsal.api.warm_estimator(catalog(pay="gross")) is not first  # per catalog read
+
+
+def test_estimate_columns_is_estimate_many_as_columns() -> None:
+    """Row for row and column for column, bad rows and kept columns included, in chunks."""
+    pd = pytest.importorskip("pandas")
+    roster = benchmark.Roster(random.Random(8))
+    frame = pd.DataFrame(
+        [roster.row(i) for i in range(700)], columns=benchmark.VARIED_COLUMNS
+    ).astype(str)
+    arguments: dict[str, Any] = {"unknown": "ignore", "errors": "keep", "keep": ["team"]}
+    rows = list(mlsal.estimate_many(frame, **arguments))
+    columns = mlsal.estimate_columns(frame, **arguments)
+    assert list(columns) == list(rows[0])
+    assert columns == {name: [row[name] for row in rows] for name in rows[0]}
+    assert any(columns["error"]) and columns["low"].count(None) == sum(map(bool, columns["error"]))
+    bad = columns["error"].index(next(e for e in columns["error"] if e))
+    with pytest.raises(UsageError, match=f"^row {bad}: "):
+        mlsal.estimate_columns(frame, unknown="ignore")
+
+
+def test_estimate_frame_gives_a_frame_of_the_kind_given() -> None:
+    """pandas: on the frame's own index, whole numbers kept whole beside bad rows; Polars: in
+    its rows' order, lists of texts; anything else refused."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        {"years": ["3", "x", "12"], "city": ["SF", "SF", "Seattle"]}, index=[30, 10, 20]
+    )
+    found = mlsal.estimate_frame(frame, errors="keep")
+    assert list(found.index) == [30, 10, 20]
+    assert str(found["median"].dtype) == "Int64" and found["median"].isna().tolist() == [
+        False,
+        True,
+        False,
+    ]
+    assert found.loc[20, "median"] == mlsal.estimate(years=12, city="Seattle")["median"]
+    assert found.loc[10, "error"].startswith("years must be a number")
+    pl = pytest.importorskip("polars")
+    polars_frame = pl.from_pandas(frame.reset_index(names="id"))
+    done = mlsal.estimate_frame(polars_frame, errors="keep", keep=["id"])
+    assert done["id"].to_list() == [30, 10, 20]
+    assert done["median"].to_list() == [found.loc[i, "median"] for i in (30, 10, 20)][:1] + [
+        None,
+        found.loc[20, "median"],
+    ]
+    assert done["sources"].to_list()[0] == list(found.loc[30, "sources"])
+    assert done["sources"].to_list()[1] is None
+    with pytest.raises(UsageError, match="takes a pandas or Polars data frame, got a list"):
+        mlsal.estimate_frame([{"years": 3}])
