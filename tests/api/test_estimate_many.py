@@ -51,6 +51,14 @@ def one_at_a_time(row: dict[str, Any]) -> Any:
     return (result.low, result.median, result.high, result.band_share, sources, result.warnings)
 
 
+def roster_frame(pd: Any, seed: int, rows: int) -> Any:
+    """The varied roster of the benchmark as a pandas frame of texts."""
+    roster = benchmark.Roster(random.Random(seed))
+    return pd.DataFrame(
+        [roster.row(i) for i in range(rows)], columns=benchmark.VARIED_COLUMNS
+    ).astype(str)
+
+
 def generated(kind: str, rows: int, folder: Path) -> list[dict[str, str]]:
     path = folder / f"{kind}.csv"
     benchmark.BUILDERS[kind](path, rows)
@@ -152,10 +160,7 @@ def test_a_data_frame_with_extra_columns_and_empty_cells() -> None:
 def test_partitions_give_what_the_whole_frame_gives() -> None:
     """What Spark's mapInPandas does: the same function over each partition of the frame."""
     pd = pytest.importorskip("pandas")
-    roster = benchmark.Roster(random.Random(3))
-    frame = pd.DataFrame(
-        [roster.row(i) for i in range(600)], columns=benchmark.VARIED_COLUMNS
-    ).astype(str)
+    frame = roster_frame(pd, 3, 600)
 
     def estimate_partition(frames: Any) -> Any:
         for part in frames:
@@ -215,10 +220,7 @@ def test_a_frame_read_column_by_column_as_polars_offers_it() -> None:
 def test_kept_columns_join_each_result_to_its_row() -> None:
     """What Spark's mapInPandas loses (the index): an id passed through, first in each result."""
     pd = pytest.importorskip("pandas")
-    roster = benchmark.Roster(random.Random(5))
-    frame = pd.DataFrame(
-        [roster.row(i) for i in range(300)], columns=benchmark.VARIED_COLUMNS
-    ).astype(str)
+    frame = roster_frame(pd, 5, 300)
     shuffled = frame.sample(frac=1, random_state=2).reset_index(drop=True)
     found = list(
         mlsal.estimate_many(shuffled, unknown="ignore", errors="keep", keep=["employee_id"])
@@ -267,10 +269,7 @@ def test_calls_in_one_thread_share_a_warm_estimator_and_threads_do_not() -> None
 def test_estimate_columns_is_estimate_many_as_columns() -> None:
     """Row for row and column for column, bad rows and kept columns included, in chunks."""
     pd = pytest.importorskip("pandas")
-    roster = benchmark.Roster(random.Random(8))
-    frame = pd.DataFrame(
-        [roster.row(i) for i in range(700)], columns=benchmark.VARIED_COLUMNS
-    ).astype(str)
+    frame = roster_frame(pd, 8, 700)
     arguments: dict[str, Any] = {"unknown": "ignore", "errors": "keep", "keep": ["team"]}
     rows = list(mlsal.estimate_many(frame, **arguments))
     columns = mlsal.estimate_columns(frame, **arguments)
