@@ -163,7 +163,11 @@ def run_parallel(
     if split is None:
         return None
     header, spans = split
-    with tempfile.TemporaryDirectory(prefix="mlsal-parts-") as folder:
+    try:
+        parts = tempfile.TemporaryDirectory(prefix="mlsal-parts-")
+    except OSError:  # no room for the parts: one process, which needs none
+        return None
+    with parts as folder:
         tasks = [
             (path, header, start, end, writing, [str(d) for d in data_dirs], pay, folder)
             for start, end, _ in spans

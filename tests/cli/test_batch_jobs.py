@@ -128,3 +128,20 @@ def test_any_input_on_three_processes_is_one_process_output(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(jobs, "BYTES_A_JOB", 8)
         same(*both(run, path, 3))
+
+
+def test_no_room_for_parts_takes_one_process(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "roster.csv"
+    path.write_bytes(b"years,city\n" + b"3,SF\n4,NYC\n" * 50)
+    monkeypatch.setattr(jobs, "BYTES_A_JOB", 10)
+    used = pools_used(monkeypatch)
+
+    def full(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(jobs.tempfile, "TemporaryDirectory", full)
+    one, many = both(run, path, 2)
+    same(one, many)
+    assert many.exit_code == 0 and used == []
