@@ -56,6 +56,12 @@ def catalog(data_dirs: Iterable[str | Path] = (), pay: str = "default") -> Catal
     return found.for_pay(pay_of(found, pay))
 
 
+def forget_catalogs() -> None:
+    """Load the data afresh on the next call: a process forked from one that loaded them
+    shares its open cache file, whose position the two would move under each other."""
+    _catalogs.clear()
+
+
 PAYS = ("base", "gross")
 
 

@@ -121,7 +121,7 @@ def estimate_part(task: tuple[Any, ...]) -> tuple[str, int, list[tuple[int, str]
     from mlsal.batch.run import run_batch
 
     path, header, start, end, writing, data_dirs, pay, folder = task
-    api._catalogs.clear()  # a forked copy's open cache file is its parent's: read afresh
+    api.forget_catalogs()  # forked: the parent's open cache file is not this process's
     catalog = api.catalog(data_dirs, pay)
     bad: list[tuple[int, str]] = []
     rows = 0
