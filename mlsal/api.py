@@ -135,7 +135,8 @@ def estimate_many(
     at a time (Spark's batches, Dask's partitions) runs at the speed of one call.
     """
     index = 0
-    for carried, results in _chunks(rows, unknown, errors, keep, data_dirs, pay):
+    kept = _kept_columns(keep)
+    for carried, results in _chunks(rows, unknown, errors, kept, data_dirs, pay):
         for passed, result in zip(carried, results, strict=True):
             if isinstance(result, Exception):
                 said = _said(result, index, errors)
@@ -167,7 +168,26 @@ def estimate_columns(
     first. A frame is built from columns at columnar cost, from dicts at a row's:
     `pd.DataFrame(found, index=df.index)`, `pl.DataFrame(found)`. Arguments as estimate_many's.
     """
-    kept = _kept_columns(keep)
+    return _listed(_columns(rows, unknown, errors, _kept_columns(keep), data_dirs, pay))
+
+
+def _listed(columns: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """The columns with each row's sources and warnings as a list of its own (JSON's shape)."""
+    for name in ("sources", "warnings"):
+        columns[name] = [None if texts is None else list(texts) for texts in columns[name]]
+    return columns
+
+
+def _columns(
+    rows: Any,
+    unknown: str,
+    errors: str,
+    kept: tuple[str, ...],
+    data_dirs: Iterable[str | Path],
+    pay: str,
+) -> dict[str, list[Any]]:
+    """estimate_columns' columns, sources and warnings as the outputs' own tuples (the
+    few distinct ones shared by many rows), which each kind of frame turns into lists."""
     columns: dict[str, list[Any]] = {name: [] for name in (*kept, *MANY_COLUMNS)}
     index = 0
     for carried, results in _chunks(rows, unknown, errors, kept, data_dirs, pay):
@@ -185,8 +205,8 @@ def estimate_columns(
             columns["median"].extend(median)
             columns["high"].extend(high)
             columns["band"].extend(band)
-            columns["sources"].extend(None if s is None else list(s) for s in sources)
-            columns["warnings"].extend(None if w is None else list(w) for w in warnings)
+            columns["sources"].extend(sources)
+            columns["warnings"].extend(warnings)
             columns["error"].extend(said)
     return columns
 
@@ -214,11 +234,10 @@ def estimate_frame(
     if library not in ("pandas", "polars"):
         kind = type(frame).__name__
         raise UsageError(f"estimate_frame takes a pandas or Polars data frame, got a {kind}")
-    found = estimate_columns(
-        frame, unknown=unknown, errors=errors, keep=keep, data_dirs=data_dirs, pay=pay
-    )
+    found = _columns(frame, unknown, errors, _kept_columns(keep), data_dirs, pay)
     if library == "pandas":
         pd = importlib.import_module("pandas")
+        found = _listed(found)
         return pd.DataFrame(found, index=frame.index).astype(dict.fromkeys(WHOLE_NUMBERS, "Int64"))
     pl = importlib.import_module("polars")
     for name in ("sources", "warnings"):
@@ -226,16 +245,15 @@ def estimate_frame(
     return pl.DataFrame(found)
 
 
-def _polars_lists(pl: Any, values: list[list[str] | None]) -> Any:
-    """A Polars column of lists of texts, made from its few distinct lists and gathered
+def _polars_lists(pl: Any, values: list[tuple[str, ...] | None]) -> Any:
+    """A Polars column of lists of texts, made from its few distinct tuples and gathered
     (from a Python list per row, Polars takes longer than the estimate)."""
     codes: dict[tuple[str, ...] | None, int] = {}
     at = []
     for value in values:
-        key = None if value is None else tuple(value)
-        code = codes.get(key)
+        code = codes.get(value)
         if code is None:
-            code = codes[key] = len(codes)
+            code = codes[value] = len(codes)
         at.append(code)
     distinct = [None if key is None else list(key) for key in codes]
     column = pl.Series(distinct, dtype=pl.List(pl.String))
@@ -246,13 +264,13 @@ def _chunks(
     rows: Any,
     unknown: str,
     errors: str,
-    keep: Iterable[str],
+    kept: tuple[str, ...],
     data_dirs: Iterable[str | Path],
     pay: str,
 ) -> Iterator[tuple[list[dict[str, Any]], list[Any]]]:
-    """The arguments checked, then each chunk of rows: the columns kept of each row, and the
-    rows' results (their outputs, or the error that makes a row no estimate)."""
-    kept = _kept_columns(keep)
+    """The arguments checked (`kept` by _kept_columns), then each chunk of rows: the columns
+    kept of each row, and the rows' results (their outputs, or the error that makes a row no
+    estimate)."""
     if unknown not in ("error", "ignore"):
         raise UsageError(f"unknown must be 'error' or 'ignore', got {unknown!r}")
     if errors not in ("raise", "keep"):

@@ -9,7 +9,7 @@ import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from mlsal.errors import UsageError
 from mlsal.memo import Memo
@@ -27,7 +27,6 @@ from mlsal.stores import FactsById, ListedFacts, ListedValues
 if TYPE_CHECKING:
     from mlsal.stores import FactStore, ValueStore
 
-T = TypeVar("T")
 KNOWN_SHOWN = 12  # values listed when nothing is close to what was typed
 UNKNOWN_KEPT = 10_000  # unknown names remembered with what was said of them
 MAX_NAME_LENGTH = 100  # longer than any name of any value: refused without comparing
