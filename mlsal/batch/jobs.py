@@ -46,7 +46,8 @@ def ranges(path: str, jobs: int) -> tuple[bytes, list[tuple[int, int, int]]] | N
         if header_end == 0 or b'"' in data[:header_end]:
             return None
         # A lone '\r' ends a line as '\n' does: such a file is one process's.
-        if _count(data, b"\r", 0, size) != _count(data, b"\r\n", 0, size):
+        returns = _count(data, b"\r", 0, size)
+        if returns and returns != _count(data, b"\r\n", 0, size):
             return None
         cuts = [header_end]
         for job in range(1, jobs):
@@ -105,10 +106,9 @@ class _Range(io.RawIOBase):
             view[:size] = self.header[:size]
             self.header = self.header[size:]
             return size
-        size = min(len(view), self.left)
-        got = self.handle.readinto(view[:size]) if size else 0
-        self.left -= got or 0
-        return got or 0
+        got = self.handle.readinto(view[: min(len(view), self.left)])
+        self.left -= got
+        return got
 
     def close(self) -> None:
         self.handle.close()
@@ -180,8 +180,8 @@ def run_parallel(
         for index, ((part, rows, bad), (_, _, lines_before)) in enumerate(
             zip(done, spans, strict=True)
         ):
-            for line, message in bad:  # a part's line 2 is its range's first line
-                on_bad_row(BadRow(line - 2 + lines_before + 1, message))
+            for line, message in bad:  # a part's line 2 (after the header) is lines_before + 1
+                on_bad_row(BadRow(line + lines_before - 1, message))
             bad_rows += len(bad)
             _copy(part, target, skip_header=bool(index) and writing == "csv")
             if on_rows is not None:
