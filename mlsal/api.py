@@ -135,23 +135,16 @@ def estimate_many(
     at a time (Spark's batches, Dask's partitions) runs at the speed of one call.
     """
     index = 0
-    kept = _kept_columns(keep)
-    for carried, results in _chunks(rows, unknown, errors, kept, data_dirs, pay):
-        for passed, result in zip(carried, results, strict=True):
-            if isinstance(result, Exception):
-                said = _said(result, index, errors)
-                yield passed | dict.fromkeys(MANY_COLUMNS[:-1]) | {"error": said}
+    for block in _blocks(rows, unknown, errors, _kept_columns(keep), data_dirs, pay):
+        names = list(block)
+        for values in zip(*block.values(), strict=True):
+            row = dict(zip(names, values, strict=True))
+            if row["error"] is None:
+                row["sources"] = list(row["sources"])
+                row["warnings"] = list(row["warnings"])
             else:
-                low, median, high, band, sources, warnings = result
-                yield passed | {
-                    "low": low,
-                    "median": median,
-                    "high": high,
-                    "band": band,
-                    "sources": list(sources),
-                    "warnings": list(warnings),
-                    "error": None,
-                }
+                row["error"] = _said(row["error"], index, errors)
+            yield row
             index += 1
 
 
@@ -173,8 +166,14 @@ def estimate_columns(
 
 def _listed(columns: dict[str, list[Any]]) -> dict[str, list[Any]]:
     """The columns with each row's sources and warnings as a list of its own (JSON's shape)."""
+    bad = [at for at, said in enumerate(columns["error"]) if said is not None]
     for name in ("sources", "warnings"):
-        columns[name] = [None if texts is None else list(texts) for texts in columns[name]]
+        texts = columns[name]
+        for at in bad:  # a bad row's is None: no list
+            texts[at] = ()
+        texts = columns[name] = list(map(list, texts))
+        for at in bad:
+            texts[at] = None
     return columns
 
 
@@ -190,28 +189,21 @@ def _columns(
     few distinct ones shared by many rows), which each kind of frame turns into lists."""
     columns: dict[str, list[Any]] = {name: [] for name in (*kept, *MANY_COLUMNS)}
     index = 0
-    for carried, results in _chunks(rows, unknown, errors, kept, data_dirs, pay):
-        for name in kept:
-            columns[name].extend(passed[name] for passed in carried)
-        said: list[str | None] = [None] * len(results)
-        for at, result in enumerate(results):
-            if isinstance(result, Exception):  # few rows: each taken apart here
-                said[at] = _said(result, index + at, errors)
-                results[at] = NO_OUTPUTS
-        index += len(results)
-        if results:  # column by column (a row's figures are a tuple: transposed at once)
-            low, median, high, band, sources, warnings = zip(*results, strict=True)
-            columns["low"].extend(low)
-            columns["median"].extend(median)
-            columns["high"].extend(high)
-            columns["band"].extend(band)
-            columns["sources"].extend(sources)
-            columns["warnings"].extend(warnings)
-            columns["error"].extend(said)
+    for block in _blocks(rows, unknown, errors, kept, data_dirs, pay):
+        said = block["error"]
+        for at in _bad_rows(said):
+            said[at] = _said(said[at], index + at, errors)
+        index += len(said)
+        for name, values in block.items():
+            columns[name].extend(values)
     return columns
 
 
-NO_OUTPUTS = (None, None, None, None, None, None)  # a bad row's figures
+def _bad_rows(said: list[Any]) -> list[int]:
+    """Where the rows' errors are (at C speed: most rows have none)."""
+    return [at for at, error in enumerate(said) if error is not None] if any(said) else []
+
+
 WHOLE_NUMBERS = ("low", "median", "high")  # kept whole where a bad row leaves a gap
 
 
@@ -260,17 +252,18 @@ def _polars_lists(pl: Any, values: list[tuple[str, ...] | None]) -> Any:
     return column.gather(pl.Series(at, dtype=pl.UInt32))
 
 
-def _chunks(
+def _blocks(
     rows: Any,
     unknown: str,
     errors: str,
     kept: tuple[str, ...],
     data_dirs: Iterable[str | Path],
     pay: str,
-) -> Iterator[tuple[list[dict[str, Any]], list[Any]]]:
-    """The arguments checked (`kept` by _kept_columns), then each chunk of rows: the columns
-    kept of each row, and the rows' results (their outputs, or the error that makes a row no
-    estimate)."""
+) -> Iterator[dict[str, list[Any]]]:
+    """The arguments checked (`kept` by _kept_columns), then the rows' results a block at a
+    time, as columns: those kept, then MANY_COLUMNS, with each row's sources and warnings as
+    the outputs' tuples and its error as the exception itself (said by the caller, in the
+    rows' order)."""
     if unknown not in ("error", "ignore"):
         raise UsageError(f"unknown must be 'error' or 'ignore', got {unknown!r}")
     if errors not in ("raise", "keep"):
@@ -287,6 +280,8 @@ def _said(error: Exception, index: int, errors: str) -> str:
         raise UsageError(f"row {index}: {error}") from None
     return str(error)
 
+
+SLICE = 1 << 18  # rows of a frame estimated together: enough to share the work
 
 ESTIMATORS_KEPT = 64  # threads whose estimator is kept warm at once, per catalog
 
@@ -318,10 +313,11 @@ def _kept_columns(keep: Iterable[str]) -> tuple[str, ...]:
 
 
 def _results_of(
-    rows: Any, estimator: Any, unknown: str, kept: tuple[str, ...]
-) -> Iterator[tuple[list[dict[str, Any]], list[Any]]]:
-    """Each chunk of rows: the columns kept of each row, and the rows' results. A data frame
-    is read by its profile columns (and those kept), a slice of each at a time."""
+    rows: Any, estimator: BatchEstimator, unknown: str, kept: tuple[str, ...]
+) -> Iterator[dict[str, list[Any]]]:
+    """The rows' results a block at a time (see _blocks). A data frame is read by its
+    profile columns (and those kept), a slice of each at a time: coded (mlsal.batch.columnar)
+    where NumPy is at hand and the cells are plain values, else a chunk of rows at a time."""
     from mlsal.batch import CHUNK, check_profile_columns
 
     if type(rows).__name__ == "LazyFrame" and callable(getattr(rows, "collect", None)):
@@ -340,8 +336,8 @@ def _results_of(
                     if (names := tuple(row)) not in checked:
                         _refuse_unknown(names, estimator, kept)
                         checked.add(names)
-            carried = [{column: row.get(column) for column in kept} for row in chunk]
-            yield carried, estimator.estimate_rows(chunk)
+            carried = {column: [row.get(column) for row in chunk] for column in kept}
+            yield carried | _block(estimator.estimate_rows(chunk))
         return
     header = [str(c) for c in columns]
     twice = sorted({c for c in header if header.count(c) > 1})
@@ -358,19 +354,76 @@ def _results_of(
     series = {field: rows[by_name[name]] for name in header if (field := estimator.field(name))}
     passed = {column: rows[by_name[column]] for column in kept}
     count = len(rows)
-    for start in range(0, count, CHUNK):
-        size = min(CHUNK, count - start)
-        by_field = {field: _as_list(values, start, CHUNK) for field, values in series.items()}
-        cells = {column: _as_list(values, start, CHUNK) for column, values in passed.items()}
-        carried = [dict(zip(cells, row, strict=True)) for row in zip(*cells.values(), strict=True)]
-        yield carried or [{}] * size, estimator.estimate_columns(size, by_field)
+    for start in range(0, count, SLICE):
+        size = min(SLICE, count - start)
+        carried = {column: _as_list(values, start, size) for column, values in passed.items()}
+        coded = _coded(estimator, series, start, size)
+        if coded is not None:
+            yield carried | coded
+            continue
+        for first in range(start, start + size, CHUNK):
+            length = min(CHUNK, start + size - first)
+            by_field = {field: _as_list(values, first, length) for field, values in series.items()}
+            at = first - start
+            part = {name: cells[at : at + length] for name, cells in carried.items()}
+            yield part | _block(estimator.estimate_columns(length, by_field))
+
+
+def _coded(
+    estimator: BatchEstimator, series: dict[str, Any], start: int, size: int
+) -> dict[str, list[Any]] | None:
+    """A slice of a frame's results, estimated coded (mlsal.batch.columnar); None where the
+    slice must take the row path (no NumPy; a column of lists or mixed truth values)."""
+    from mlsal.batch.columnar import estimate_coded, factorized, numpy_or_none
+
+    np = numpy_or_none()
+    if np is None:
+        return None
+    fields = {}
+    for field, values in series.items():
+        found = factorized(np, _sliced(values, start, size))
+        if found is None:
+            return None
+        fields[field] = found
+    return estimate_coded(np, estimator, size, fields).columns()
+
+
+def _block(results: list[Any]) -> dict[str, list[Any]]:
+    """A chunk's results (outputs, or the error that makes a row no estimate) as columns."""
+    count = len(results)
+    error: list[Any] = [None] * count
+    for at, result in enumerate(results):
+        if isinstance(result, Exception):  # few rows: each taken apart here
+            error[at] = result
+            results[at] = NO_OUTPUTS
+    low, median, high, band, sources, warnings = (
+        map(list, zip(*results, strict=True)) if results else ([],) * 6
+    )
+    return {
+        "low": low,
+        "median": median,
+        "high": high,
+        "band": band,
+        "sources": sources,
+        "warnings": warnings,
+        "error": error,
+    }
+
+
+NO_OUTPUTS = (None, None, None, None, None, None)  # a bad row's figures
+
+
+def _sliced(series: Any, start: int, length: int) -> Any:
+    """A slice of a pandas or Polars series, by position (whatever a pandas index says)."""
+    if hasattr(series, "iloc"):
+        return series.iloc[start : start + length]
+    return series.slice(start, length)
 
 
 def _as_list(series: Any, start: int, length: int) -> list[Any]:
     """A slice of a pandas or Polars series, as a list."""
-    if hasattr(series, "iloc"):  # pandas: by position, whatever the index
-        return series.iloc[start : start + length].tolist()  # type: ignore[no-any-return]
-    return series.slice(start, length).to_list()  # type: ignore[no-any-return]
+    part = _sliced(series, start, length)
+    return part.tolist() if hasattr(part, "iloc") else part.to_list()  # type: ignore[no-any-return]
 
 
 def _refuse_unknown(columns: tuple[str, ...], estimator: Any, kept: tuple[str, ...]) -> None:

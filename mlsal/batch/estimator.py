@@ -9,11 +9,18 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import repeat
 from typing import Any
 
-from mlsal.batch.rows import Result, estimate_outputs, outputs_of_shares, refuse_shown_in, remember
+from mlsal.batch.rows import (
+    Result,
+    band_constants,
+    estimate_outputs,
+    outputs_of_shares,
+    refuse_shown_in,
+    remember,
+)
 from mlsal.catalog import Catalog
 from mlsal.dimensions import BY_FIELD, INPUT_NAMES
 from mlsal.engine import SHARE_MAKERS, Share, share, share_memo, shares_of_rows
-from mlsal.engine.shares import PLACE_FIELDS, place_of
+from mlsal.engine.shares import PLACE_FIELDS, RowColumns, place_of, sources_of
 from mlsal.errors import MlsalError, UsageError
 from mlsal.profile import (
     NOT_GIVEN_TYPES,
@@ -41,6 +48,7 @@ class BatchEstimator:
         self.columns: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         self.memos = {kind: share_memo(catalog, kind) for kind in SHARE_MAKERS}
         self.outputs_of = outputs_of_shares(catalog)
+        *self.z_scores, self.band_share = band_constants(catalog)
         self.no_share = Share(catalog)  # stands for the share of a row that takes the single path
         self.bad_fields: set[str] = set()  # fields some cell of which was bad
         self.defaults: dict[str, Any] = vars(Profile()) | profile_defaults(catalog)
@@ -68,25 +76,27 @@ class BatchEstimator:
         """Each of `count` rows' results, the rows given as columns of cells by field (None,
         '' or NaN: not given)."""
         failed: set[int] = set()
-        values = {field: self._values(field, cells, failed) for field, cells in columns.items()}
+        values = {field: self.values_of(field, cells, failed) for field, cells in columns.items()}
 
         def given(name: str) -> Iterable[Any]:
             """Each row's value of a field, its default where no column gives it."""
             found = values.get(name)
             return repeat(self.defaults[name], count) if found is None else found
 
-        places = self._places(list(zip(*map(given, PLACE_FIELDS), strict=True)), failed)
+        places = self.places_of(list(zip(*map(given, PLACE_FIELDS), strict=True)), failed)
 
         def column(name: str) -> Iterable[Any]:
             return places if name == "place" else given(name)
 
-        shares = shares_of_rows(column, lambda kind, keys: self._shares(kind, keys, failed))
+        shares = shares_of_rows(
+            RowColumns(column, lambda kind, keys: self._shares(kind, keys, failed), count)
+        )
         results: list[Result] = list(map(self.outputs_of, *shares))
         for index in failed:
-            results[index] = self._single({f: cells[index] for f, cells in columns.items()})
+            results[index] = self.single({f: cells[index] for f, cells in columns.items()})
         return results
 
-    def _single(self, inputs: dict[str, Any]) -> Result:
+    def single(self, inputs: dict[str, Any]) -> Result:
         """The outputs of one estimate, or its error."""
         try:
             profile = resolve_profile(make_profile(inputs), self.catalog)
@@ -94,7 +104,7 @@ class BatchEstimator:
         except MlsalError as error:
             return _bare(error)
 
-    def _values(self, field: str, cells: Sequence[Any], failed: set[int]) -> list[Any]:
+    def values_of(self, field: str, cells: Sequence[Any], failed: set[int]) -> list[Any]:
         """Each cell as the field's resolved value; a bad cell's row is marked failed."""
         memo = self.cells[field]
         if BY_FIELD[field].kind in ("number", "year") and BOOL_TYPES & {
@@ -144,7 +154,7 @@ class BatchEstimator:
             return found["company"], found["company_as_typed"]
         return found[field]
 
-    def _places(self, typed: list[tuple[Any, ...]], failed: set[int]) -> list[Any]:
+    def places_of(self, typed: list[tuple[Any, ...]], failed: set[int]) -> list[Any]:
         """Each row's place inputs (engine.shares.PLACE_FIELDS: city, state, country, work
         mode…) resolved together, as the place share's key holds them: they must agree."""
 
@@ -174,13 +184,30 @@ class BatchEstimator:
 
         def make(index: int) -> Share:
             if index not in failed:
-                try:
-                    return share(self.catalog, kind, keys[index])
-                except UsageError:  # years no level covers…: the single path says so
-                    failed.add(index)
+                found = self.share_of(kind, keys[index])
+                if found is not None:
+                    return found
+                failed.add(index)  # years no level covers…: the single path says so
             return self.no_share
 
         return _looked_up(self.memos[kind], keys, make)
+
+    def share_of(self, kind: str, key: tuple[Any, ...]) -> Share | None:
+        """The engine's share of this kind and key, or None where it refuses the key."""
+        found = self.memos[kind].get(key)
+        if found is None:
+            try:
+                found = share(self.catalog, kind, key)
+            except UsageError:
+                return None
+        return found
+
+    def sources_of_bits(self, shares: tuple[Share, ...]) -> tuple[str, ...]:
+        """The sources the shares cite, by id."""
+        bits = 0
+        for found in shares:
+            bits |= found.bits
+        return sources_of(self.catalog, bits)
 
     def _profile_columns(self, row: Mapping[str, Any]) -> list[tuple[str, str]]:
         """The row's columns that name inputs, with the input each names (once per set of

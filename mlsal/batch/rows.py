@@ -106,12 +106,17 @@ def estimate_outputs(catalog: Catalog, profile: Profile) -> Outputs:
     return outputs_of_shares(catalog)(*profile_shares(catalog, profile))
 
 
+def band_constants(catalog: Catalog) -> tuple[float, float, float]:
+    """The z-scores of the band's low and high percentiles, and the share of pay between."""
+    method = catalog.method.band
+    z_low, z_high = z_score(method.low_percentile), z_score(method.high_percentile)
+    return z_low, z_high, round((method.high_percentile - method.low_percentile) / 100, 4)
+
+
 def outputs_of_shares(catalog: Catalog) -> Callable[..., Outputs]:
     """A function of a profile's shares (see profile_shares) to its Outputs, with the
     catalog's constants bound once: batch calls it for every row."""
-    method = catalog.method.band
-    z_low, z_high = z_score(method.low_percentile), z_score(method.high_percentile)
-    band_share = round((method.high_percentile - method.low_percentile) / 100, 4)
+    z_low, z_high, band_share = band_constants(catalog)
     sources_memo: dict[int, tuple[str, ...]] = catalog.memo.table("sources of bits")
     exp = math.exp
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from itertools import repeat
 from operator import attrgetter
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from mlsal.catalog import Catalog
 from mlsal.dimensions import BY_FIELD, INPUTS, REGISTRY_RULES, SHARE_KINDS, Input, ShareKind
@@ -30,6 +30,8 @@ from mlsal.result import (
     Factor,
     SourceView,
 )
+
+C = TypeVar("C")  # a column, as a kind of Columns holds it
 
 SHARES_KEPT = 50_000  # shares of each kind remembered at once; emptied when full
 
@@ -352,45 +354,91 @@ def profile_shares(catalog: Catalog, profile: Profile) -> Shares:
         "place": place_of(profile),
     }
     found = shares_of_rows(
-        lambda name: (values[name],),
-        lambda kind, keys: [share(catalog, kind, key) for key in keys],
+        RowColumns(
+            lambda name: (values[name],),
+            lambda kind, keys: [share(catalog, kind, key) for key in keys],
+            1,
+        )
     )
-    band, work, place, employer, credentials = (shares[0] for shares in found)
+    band, work, place, employer, credentials = (next(iter(shares)) for shares in found)
     return band, work, place, employer, credentials
 
 
 _LEVEL, _HOLDS_PLACE = attrgetter("level"), attrgetter("holds_place")
 
 
-def shares_of_rows(
-    column: Callable[[str], Iterable[Any]],
-    shares: Callable[[str, Iterable[tuple[Any, ...]]], list[Share]],
-) -> tuple[list[Share], list[Share], list[Share], list[Share], list[Share]]:
-    """Each row's shares, in profile_shares' order, for rows given column by column: one
-    layout of every share's key, for a single profile and a batch's chunk alike.
-    column(name): each row's resolved value of a profile field ('company' as (company, the
-    name typed for it) or None; 'place' as place_of gives it), a new iterable each call.
-    shares(kind, keys): each row's share of that kind, by its key."""
-    band = shares("band", zip(*map(column, BAND_FIELDS), strict=True))
-    levels = list(map(_LEVEL, band))
-    where = map(_where, column("place"))
-    employer = shares("employer", zip(column("company"), levels, where, strict=True))
-    place = shares("place", zip(map(_HOLDS_PLACE, employer), column("place"), levels, strict=True))
+class Columns(Protocol[C]):
+    """Rows given column by column, and the few operations that lay out share keys over
+    them: RowColumns holds a value per row; mlsal.batch.columnar a code per row into
+    distinct values, so that each operation runs once per distinct value."""
 
-    count = len(levels)
+    def column(self, name: str) -> C:
+        """Each row's resolved value of a profile field ('company' as (company, the name
+        typed for it) or None; 'place' as place_of gives it)."""
+        ...
 
-    def keys(kind: ShareKind, rest: Iterable[Any]) -> Iterable[tuple[Any, ...]]:
+    def zip(self, *columns: C) -> C:
+        """Each row's values of the columns, as a tuple."""
+        ...
+
+    def map(self, function: Callable[[Any], Any], column: C) -> C: ...
+
+    def repeat(self, value: Any) -> C:
+        """The same value in every row."""
+        ...
+
+    def shares(self, kind: str, keys: C) -> C:
+        """Each row's share of that kind, by its key."""
+        ...
+
+
+class RowColumns:
+    """Columns as lists, a value per row (a single profile, a batch's chunk)."""
+
+    def __init__(
+        self,
+        values: Callable[[str], Iterable[Any]],
+        make_shares: Callable[[str, Iterable[tuple[Any, ...]]], list[Share]],
+        count: int,
+    ) -> None:
+        self.values = values  # a field's value in each row, a new iterable each call
+        self.make_shares = make_shares  # each row's share of a kind, by its key
+        self.count = count
+
+    def column(self, name: str) -> Iterable[Any]:
+        return self.values(name)
+
+    def shares(self, kind: str, keys: Iterable[Any]) -> list[Share]:
+        return self.make_shares(kind, keys)
+
+    def zip(self, *columns: Iterable[Any]) -> Iterable[Any]:
+        return zip(*columns, strict=True)
+
+    def map(self, function: Callable[[Any], Any], column: Iterable[Any]) -> list[Any]:
+        return list(map(function, column))  # a list: levels are read more than once
+
+    def repeat(self, value: Any) -> Iterable[Any]:
+        return repeat(value, self.count)
+
+
+def shares_of_rows(rows: Columns[C]) -> tuple[C, C, C, C, C]:
+    """Each row's shares, in profile_shares' order: one layout of every share's key, for a
+    single profile, a batch's chunk and a frame's codes alike."""
+    column, zipped, mapped, shares = rows.column, rows.zip, rows.map, rows.shares
+    band = shares("band", zipped(*map(column, BAND_FIELDS)))
+    levels = mapped(_LEVEL, band)
+    where = mapped(_where, column("place"))
+    employer = shares("employer", zipped(column("company"), levels, where))
+    place = shares("place", zipped(mapped(_HOLDS_PLACE, employer), column("place"), levels))
+
+    def keys(kind: ShareKind, rest: C) -> C:
         """The registry-rule inputs' values, then what the share's rules need, then rest."""
-        has_company = map(bool, column("company")) if NEEDS_COMPANY[kind] else repeat(False, count)
-        level = levels if NEEDS_LEVEL[kind] else repeat(None, count)
+        has_company = mapped(bool, column("company")) if NEEDS_COMPANY[kind] else rows.repeat(False)
+        level = levels if NEEDS_LEVEL[kind] else rows.repeat(None)
         inputs = [column(item.field) for item in BY_RULE[kind]]
-        return zip(*inputs, has_company, level, rest, strict=True)
+        return zipped(*inputs, has_company, level, rest)
 
-    unpriced: Iterable[tuple[Any, ...]] = (
-        zip(*(column(item.field) for item in UNPRICED), strict=True)
-        if UNPRICED
-        else repeat((), count)
-    )
+    unpriced = zipped(*(column(item.field) for item in UNPRICED)) if UNPRICED else rows.repeat(())
     work = shares("work", keys("work", unpriced))
     credentials = shares("credentials", keys("credentials", column("unlisted")))
     return band, work, place, employer, credentials

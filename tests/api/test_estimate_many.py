@@ -309,3 +309,35 @@ def test_estimate_frame_gives_a_frame_of_the_kind_given() -> None:
     assert done["sources"].to_list()[1] is None
     with pytest.raises(UsageError, match="takes a pandas or Polars data frame, got a list"):
         mlsal.estimate_frame([{"years": 3}])
+
+
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+def test_a_frame_estimated_coded_gives_the_row_path_to_the_digit(library: str) -> None:
+    """A frame of plain columns takes the coded path (mlsal.batch.columnar: NumPy over the
+    distinct cells); the same rows as mappings take the row path. Every output is equal, bad
+    rows' messages too, and the coded path was taken (a spy counts its calls)."""
+    pd = pytest.importorskip("pandas")
+    frame = roster_frame(pd, 13, 2_000)
+    if library == "polars":
+        pl = pytest.importorskip("polars")
+        frame = pl.from_pandas(frame)
+    import mlsal.batch.columnar as columnar
+
+    taken = []
+    real = columnar.estimate_coded
+
+    def spy(*args: Any) -> Any:
+        taken.append(args[2])
+        return real(*args)
+
+    arguments: dict[str, Any] = {"unknown": "ignore", "errors": "keep"}
+    records = frame.to_dict("records") if library == "pandas" else frame.to_dicts()
+    by_rows = mlsal.estimate_columns(records, **arguments)
+    columnar.estimate_coded = spy
+    try:
+        coded = mlsal.estimate_columns(frame, **arguments)
+    finally:
+        columnar.estimate_coded = real
+    assert taken == [len(records)]
+    assert coded == by_rows
+    assert 0 < sum(error is not None for error in coded["error"]) < len(records) // 5
