@@ -396,18 +396,8 @@ def _block(results: list[Any]) -> dict[str, list[Any]]:
         if isinstance(result, Exception):  # few rows: each taken apart here
             error[at] = result
             results[at] = NO_OUTPUTS
-    low, median, high, band, sources, warnings = (
-        map(list, zip(*results, strict=True)) if results else ([],) * 6
-    )
-    return {
-        "low": low,
-        "median": median,
-        "high": high,
-        "band": band,
-        "sources": sources,
-        "warnings": warnings,
-        "error": error,
-    }
+    outputs = map(list, zip(*results, strict=True)) if results else ([],) * 6
+    return dict(zip(MANY_COLUMNS, (*outputs, error), strict=True))
 
 
 NO_OUTPUTS = (None, None, None, None, None, None)  # a bad row's figures

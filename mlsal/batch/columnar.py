@@ -15,7 +15,7 @@ from operator import attrgetter
 from typing import Any
 
 from mlsal.batch.estimator import BAD, BOOL_TYPES, BatchEstimator
-from mlsal.batch.rows import Result
+from mlsal.batch.rows import OUTPUT_COLUMNS, Result
 from mlsal.engine import Share
 from mlsal.engine.shares import PLACE_FIELDS, said_by
 
@@ -216,15 +216,8 @@ class CodedOutputs:
                 low[at] = median[at] = high[at] = band[at] = sources[at] = warnings[at] = None
             else:
                 low[at], median[at], high[at], band[at], sources[at], warnings[at] = result
-        return {
-            "low": low,
-            "median": median,
-            "high": high,
-            "band": band,
-            "sources": sources,
-            "warnings": warnings,
-            "error": error,
-        }
+        figures = (low, median, high, band, sources, warnings, error)
+        return dict(zip((*OUTPUT_COLUMNS, "error"), figures, strict=True))
 
 
 def estimate_coded(
