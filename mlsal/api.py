@@ -166,7 +166,7 @@ def estimate_columns(
 
 def _listed(columns: dict[str, list[Any]]) -> dict[str, list[Any]]:
     """The columns with each row's sources and warnings as a list of its own (JSON's shape)."""
-    bad = [at for at, said in enumerate(columns["error"]) if said is not None]
+    bad = _bad_rows(columns["error"])
     for name in ("sources", "warnings"):
         texts = columns[name]
         for at in bad:  # a bad row's is None: no list

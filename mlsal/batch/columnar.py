@@ -9,12 +9,12 @@ the last digit: additions and square roots are IEEE in both, and exp is Python's
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
-from mlsal.batch.estimator import BAD, BOOL_TYPES, BatchEstimator
+from mlsal.batch.estimator import BOOL_TYPES, BatchEstimator
 from mlsal.batch.rows import OUTPUT_COLUMNS, Result
 from mlsal.engine import Share
 from mlsal.engine.shares import PLACE_FIELDS, said_by
@@ -116,29 +116,44 @@ class CodedColumns:
         self.failed = np.zeros(count, dtype=bool)
         self.fields = {name: self._resolved(name, found) for name, found in fields.items()}
         typed = self.zip(*map(self.column, PLACE_FIELDS))
-        self.place = self._marked(
-            self._interned(typed.codes, estimator.places_of(typed.values, set()))
-        )
+        bad: set[int] = set()
+        places = estimator.places_of(typed.values, bad)
+        self._fail(typed, bad)
+        self.place = self.interned(typed.codes, places)
 
     def _resolved(self, field: str, cells: Coded) -> Coded:
-        values = self.estimator.values_of(field, cells.values, set())
-        return self._marked(self._interned(cells.codes, values))
+        bad: set[int] = set()
+        values = self.estimator.values_of(field, cells.values, bad)
+        self._fail(cells, bad)
+        return self.interned(cells.codes, values)
 
-    def _interned(self, codes: Any, values: list[Any]) -> Coded:
-        """A column whose equal values share a code ('SF' and 'San Francisco' resolve alike;
-        most shares have one of a few levels): the keys zipped from it are fewer."""
+    def interned(
+        self, codes: Any, values: list[Any], part: Callable[[Any], Any] | None = None
+    ) -> Coded:
+        """A column whose values equal in part (the whole value, unless part says) share a
+        code and the first such value ('SF' and 'San Francisco' resolve alike; most shares
+        have one of a few levels): the keys zipped from it are fewer."""
         first: dict[Any, int] = {}
-        renumbered = [first.setdefault(value, len(first)) for value in values]
-        if len(first) == len(values):
+        kept: list[Any] = []
+        renumbered = []
+        for value in values:
+            key = value if part is None else part(value)
+            code = first.get(key)
+            if code is None:
+                code = first[key] = len(kept)
+                kept.append(value)
+            renumbered.append(code)
+        if len(kept) == len(values):
             return Coded(codes, values)
-        return Coded(self.np.array(renumbered, dtype=self.np.intp)[codes], list(first))
+        return Coded(self.np.array(renumbered, dtype=self.np.intp)[codes], kept)
 
-    def _marked(self, column: Coded) -> Coded:
-        """The column, its rows whose value is BAD marked failed."""
-        bad = [value is BAD for value in column.values]
-        if any(bad):
-            self.failed |= self.np.array(bad, dtype=bool)[column.codes]
-        return column
+    def _fail(self, column: Coded, positions: Iterable[int]) -> None:
+        """The rows whose code is one of the positions (in column.values) marked failed."""
+        positions = list(positions)
+        if positions:
+            bad = self.np.zeros(len(column.values), dtype=bool)
+            bad[positions] = True
+            self.failed |= bad[column.codes]
 
     def column(self, name: str) -> Coded:
         if name == "place":
@@ -164,7 +179,7 @@ class CodedColumns:
         return Coded(codes, list(zip(*parts, strict=True)))
 
     def map(self, function: Any, column: Coded) -> Coded:
-        return self._interned(column.codes, list(map(function, column.values)))
+        return self.interned(column.codes, list(map(function, column.values)))
 
     def repeat(self, value: Any) -> Coded:
         return Coded(self.np.zeros(self.count, dtype=self.np.intp), [value])
@@ -175,15 +190,14 @@ class CodedColumns:
         wanted = np.zeros(len(keys.values), dtype=bool)
         wanted[keys.codes[~self.failed]] = True
         made: list[Share] = []
-        refused = np.zeros(len(keys.values), dtype=bool)
+        refused = []
         for at, (key, want) in enumerate(zip(keys.values, wanted.tolist(), strict=True)):
             found = estimator.share_of(kind, key) if want else estimator.no_share
             if found is None:  # years no level covers…: the single path says so
-                refused[at] = True
+                refused.append(at)
                 found = estimator.no_share
             made.append(found)
-        if refused.any():
-            self.failed |= refused[keys.codes]
+        self._fail(keys, refused)
         return Coded(keys.codes, made)
 
 
@@ -278,13 +292,6 @@ def _combined(
 ) -> Coded:
     """What make gives of each row's shares, where it reads only part of each share: made
     once per distinct combination of those parts (a few, where rows number millions)."""
-    np = columns.np
-    kept = []
-    for column in shares:
-        first: dict[Any, int] = {}
-        codes = [first.setdefault(part(s), len(first)) for s in column.values]
-        holders = {code: s for s, code in zip(column.values, codes, strict=True)}
-        values = [holders[code] for code in range(len(first))]
-        kept.append(Coded(np.array(codes, dtype=np.intp)[column.codes], values))
+    kept = [columns.interned(column.codes, column.values, part) for column in shares]
     together = columns.zip(*kept)
     return Coded(together.codes, list(map(make, together.values)))
