@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from mlsal.catalog import Catalog
 from mlsal.dimensions import INPUT_NAMES
 from mlsal.errors import UsageError
 from mlsal.names import did_you_mean, nearest
+from mlsal.paused_gc import paused_gc
 from mlsal.profile import Profile, make_profile, resolve_profile
 from mlsal.result import Estimate
 
@@ -136,16 +138,25 @@ def estimate_many(
     """
     index = 0
     for block in _blocks(rows, unknown, errors, _kept_columns(keep), data_dirs, pay):
-        names = list(block)
-        for values in zip(*block.values(), strict=True):
-            row = dict(zip(names, values, strict=True))
-            if row["error"] is None:
-                row["sources"] = list(row["sources"])
-                row["warnings"] = list(row["warnings"])
-            else:
-                row["error"] = _said(row["error"], index, errors)
+        said = block["error"]
+        bad = _bad_rows(said)
+        for name in ("sources", "warnings"):  # each row's a list of its own, made as it goes
+            texts = block[name]
+            for at in bad:
+                texts[at] = ()
+            block[name] = map(list, texts)  # type: ignore[assignment]
+        # Rows made at C speed: a row at a time, without a Python step for each good row.
+        made = map(dict, map(zip, repeat(list(block)), zip(*block.values(), strict=True)))
+        done = 0
+        for at in bad:
+            yield from itertools.islice(made, at - done)
+            row = next(made)
+            row["sources"] = row["warnings"] = None
+            row["error"] = _said(said[at], index + at, errors)  # raised here, in the rows' order
             yield row
-            index += 1
+            done = at + 1
+        yield from made
+        index += len(said)
 
 
 def estimate_columns(
@@ -161,7 +172,8 @@ def estimate_columns(
     first. A frame is built from columns at columnar cost, from dicts at a row's:
     `pd.DataFrame(found, index=df.index)`, `pl.DataFrame(found)`. Arguments as estimate_many's.
     """
-    return _listed(_columns(rows, unknown, errors, _kept_columns(keep), data_dirs, pay))
+    with paused_gc():
+        return _listed(_columns(rows, unknown, errors, _kept_columns(keep), data_dirs, pay))
 
 
 def _listed(columns: dict[str, list[Any]]) -> dict[str, list[Any]]:
@@ -226,30 +238,45 @@ def estimate_frame(
     if library not in ("pandas", "polars"):
         kind = type(frame).__name__
         raise UsageError(f"estimate_frame takes a pandas or Polars data frame, got a {kind}")
-    found = _columns(frame, unknown, errors, _kept_columns(keep), data_dirs, pay)
-    if library == "pandas":
-        pd = importlib.import_module("pandas")
-        found = _listed(found)
-        return pd.DataFrame(found, index=frame.index).astype(dict.fromkeys(WHOLE_NUMBERS, "Int64"))
-    pl = importlib.import_module("polars")
-    for name in ("sources", "warnings"):
-        found[name] = _polars_lists(pl, found[name])
-    return pl.DataFrame(found)
+    with paused_gc():
+        found = _columns(frame, unknown, errors, _kept_columns(keep), data_dirs, pay)
+        if library == "pandas":
+            pd = importlib.import_module("pandas")
+            whole = dict.fromkeys(WHOLE_NUMBERS, "Int64")
+            return pd.DataFrame(_listed(found), index=frame.index).astype(whole)
+        pl = importlib.import_module("polars")
+        for name in ("sources", "warnings"):
+            found[name] = _polars_lists(pl, found[name])
+        return pl.DataFrame(found)
 
 
 def _polars_lists(pl: Any, values: list[tuple[str, ...] | None]) -> Any:
-    """A Polars column of lists of texts, made from its few distinct tuples and gathered
-    (from a Python list per row, Polars takes longer than the estimate)."""
-    codes: dict[tuple[str, ...] | None, int] = {}
-    at = []
+    """A Polars column of lists of texts (None: a bad row's null), made from its distinct
+    tuples and gathered. The distinct tuples are built as one column of texts grouped by
+    tuple (Polars builds a list from a Python list one cell at a time: for 100,000 distinct
+    warnings, longer than the estimate); each tuple ends with a null, dropped, so that an
+    empty one keeps its group."""
+    codes: dict[tuple[str, ...], int] = {}
+    at: list[int | None] = []
     for value in values:
+        if value is None:
+            at.append(None)  # gathered as a null
+            continue
         code = codes.get(value)
         if code is None:
             code = codes[value] = len(codes)
         at.append(code)
-    distinct = [None if key is None else list(key) for key in codes]
-    column = pl.Series(distinct, dtype=pl.List(pl.String))
-    return column.gather(pl.Series(at, dtype=pl.UInt32))
+    owner = [code for code, texts in enumerate(codes) for _ in range(len(texts) + 1)]
+    texts = [text for each in codes for text in (*each, None)]
+    lists = (
+        pl.DataFrame(
+            {"owner": owner, "text": texts}, schema={"owner": pl.UInt32, "text": pl.String}
+        )
+        .group_by("owner", maintain_order=True)
+        .agg(pl.col("text").drop_nulls())
+        .get_column("text")
+    )
+    return lists.gather(pl.Series(at, dtype=pl.UInt32))
 
 
 def _blocks(
@@ -337,7 +364,9 @@ def _results_of(
                         _refuse_unknown(names, estimator, kept)
                         checked.add(names)
             carried = {column: [row.get(column) for row in chunk] for column in kept}
-            yield carried | _block(estimator.estimate_rows(chunk))
+            with paused_gc():
+                found = _block(estimator.estimate_rows(chunk))
+            yield carried | found
         return
     header = [str(c) for c in columns]
     twice = sorted({c for c in header if header.count(c) > 1})
@@ -357,7 +386,8 @@ def _results_of(
     for start in range(0, count, SLICE):
         size = min(SLICE, count - start)
         carried = {column: _as_list(values, start, size) for column, values in passed.items()}
-        coded = _coded(estimator, series, start, size)
+        with paused_gc():
+            coded = _coded(estimator, series, start, size)
         if coded is not None:
             yield carried | coded
             continue
@@ -366,7 +396,9 @@ def _results_of(
             by_field = {field: _as_list(values, first, length) for field, values in series.items()}
             at = first - start
             part = {name: cells[at : at + length] for name, cells in carried.items()}
-            yield part | _block(estimator.estimate_columns(length, by_field))
+            with paused_gc():
+                found = _block(estimator.estimate_columns(length, by_field))
+            yield part | found
 
 
 def _coded(

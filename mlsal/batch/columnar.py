@@ -18,6 +18,7 @@ from mlsal.batch.estimator import BOOL_TYPES, BatchEstimator
 from mlsal.batch.rows import OUTPUT_COLUMNS, Result
 from mlsal.engine import Share
 from mlsal.engine.shares import PLACE_FIELDS, said_by
+from mlsal.errors import MlsalError
 
 SLICE = 1 << 18  # rows of a frame estimated together: codes for these stay a few MiB
 
@@ -104,8 +105,10 @@ def dense(np: Any, code: Any, size: int) -> tuple[Any, Any]:
 class CodedColumns:
     """engine.shares.Columns over codes: each operation on a column runs once per distinct
     value, and a row's value is found by its code. Rows that cannot be estimated here (a
-    bad cell, a share the engine refuses) are marked in `failed`: they take the single path,
-    for the error `mlsal estimate` gives."""
+    bad cell, a share the engine refuses) are marked in `failed`, with how many things each
+    fails on (`reasons`) and, where one thing alone decides its error, that error (`said`,
+    an index into `errors`); the others take the single path, for the error `mlsal
+    estimate` gives."""
 
     def __init__(
         self, np: Any, estimator: BatchEstimator, count: int, fields: dict[str, Coded]
@@ -114,17 +117,20 @@ class CodedColumns:
         self.estimator = estimator
         self.count = count
         self.failed = np.zeros(count, dtype=bool)
+        self.reasons = np.zeros(count, dtype=np.intp)
+        self.said = np.full(count, -1, dtype=np.intp)
+        self.errors: list[MlsalError] = []
         self.fields = {name: self._resolved(name, found) for name, found in fields.items()}
         typed = self.zip(*map(self.column, PLACE_FIELDS))
         bad: set[int] = set()
         places = estimator.places_of(typed.values, bad)
-        self._fail(typed, bad)
+        self._fail(typed, bad, lambda at: estimator.place_error(typed.values[at]))
         self.place = self.interned(typed.codes, places)
 
     def _resolved(self, field: str, cells: Coded) -> Coded:
         bad: set[int] = set()
         values = self.estimator.values_of(field, cells.values, bad)
-        self._fail(cells, bad)
+        self._fail(cells, bad, lambda at: self.estimator.cell_error(field, cells.values[at]))
         return self.interned(cells.codes, values)
 
     def interned(
@@ -147,13 +153,36 @@ class CodedColumns:
             return Coded(codes, values)
         return Coded(self.np.array(renumbered, dtype=self.np.intp)[codes], kept)
 
-    def _fail(self, column: Coded, positions: Iterable[int]) -> None:
-        """The rows whose code is one of the positions (in column.values) marked failed."""
+    def _fail(
+        self,
+        column: Coded,
+        positions: Iterable[int],
+        error_of: Callable[[int], MlsalError | None] = lambda at: None,
+    ) -> None:
+        """The rows whose code is one of the positions (in column.values) marked failed, with
+        the error error_of gives for a position where that alone decides a row's."""
+        np = self.np
         positions = list(positions)
-        if positions:
-            bad = self.np.zeros(len(column.values), dtype=bool)
-            bad[positions] = True
-            self.failed |= bad[column.codes]
+        if not positions:
+            return
+        bad = np.zeros(len(column.values), dtype=bool)
+        bad[positions] = True
+        hit = bad[column.codes]
+        self.failed |= hit
+        self.reasons += hit
+        said = np.full(len(column.values), -1, dtype=np.intp)
+        for at in positions:
+            error = error_of(at)
+            if error is not None:
+                said[at] = len(self.errors)
+                self.errors.append(error)
+        self.said = np.where(hit, said[column.codes], self.said)
+
+    def result_of_failed(self, at: int) -> MlsalError | None:
+        """A failed row's error where one thing alone decides it, else None."""
+        if self.reasons[at] == 1 and (said := int(self.said[at])) >= 0:
+            return self.errors[said]
+        return None
 
     def column(self, name: str) -> Coded:
         if name == "place":
@@ -265,12 +294,14 @@ def estimate_coded(
 
     sources = _combined(columns, shares, _BITS, estimator.sources_of_bits)
     warnings = _combined(columns, shares, _SAID, lambda found: said_by(*found))
-    failed = {
-        at: estimator.single(
-            {name: cells.values[cells.codes[at]] for name, cells in fields.items()}
-        )
-        for at in np.flatnonzero(columns.failed).tolist()
-    }
+    failed: dict[int, Result] = {}
+    for at in np.flatnonzero(columns.failed).tolist():
+        said = columns.result_of_failed(at)
+        if said is None:  # more than one thing may decide: the row path says which
+            row = {name: cells.values[cells.codes[at]] for name, cells in fields.items()}
+            failed[at] = estimator.single(row)
+        else:
+            failed[at] = said
     low, median, high = (np.rint(values).astype(np.int64) for values in (low, median, high))
     return CodedOutputs(low, median, high, estimator.band_share, sources, warnings, failed)
 

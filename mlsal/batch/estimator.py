@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import repeat
-from typing import Any
+from typing import Any, TypeVar
 
 from mlsal.batch.rows import (
     Result,
@@ -136,23 +136,40 @@ class BatchEstimator:
     def _cell(self, field: str, cell: Any) -> Any:
         """One cell as make_profile reads it and resolve_profile resolves it: a key, a number,
         keys (lists), (company, the name typed for it) or the text of a place (resolved as a
-        whole, in _place); the field's default when not given."""
-        if type(cell) is Apart:
-            cell = cell.value  # make_profile says why it is no value of the field
+        whole, in _place); the field's default when not given; BAD where it is no value."""
         try:
-            value = getattr(make_profile({field: cell}), field)
-            if value is None or value == ():
-                return self.defaults[field]
-            if field in PLACE_FIELDS:
-                return value
-            found = resolve_field(self.catalog, field, value)
+            return self._read_cell(field, cell)
         except UsageError:
             return BAD
+
+    def _read_cell(self, field: str, cell: Any) -> Any:
+        """_cell's value, or the UsageError a single estimate raises for this cell."""
+        if type(cell) is Apart:
+            cell = cell.value  # make_profile says why it is no value of the field
+        value = getattr(make_profile({field: cell}), field)
+        if value is None or value == ():
+            return self.defaults[field]
+        if field in PLACE_FIELDS:
+            return value
+        found = resolve_field(self.catalog, field, value)
         if found.pop("unlisted", ()):  # an unknown skill is said by the single path
             return BAD
         if field == "company":
             return found["company"], found["company_as_typed"]
         return found[field]
+
+    def cell_error(self, field: str, cell: Any) -> UsageError | None:
+        """The error of a row whose one bad cell is this one (a cell values_of found BAD):
+        resolve_profile raises it whatever the row's other, good cells are. None where the
+        row's other cells may still decide: a level (a company's own rung names), a list
+        (an unknown skill is said, and the row estimated)."""
+        if field == "level" or BY_FIELD[field].is_list:
+            return None
+        try:
+            self._read_cell(field, _hashable(cell))
+        except UsageError as error:
+            return _bare(error)
+        return None
 
     def places_of(self, typed: list[tuple[Any, ...]], failed: set[int]) -> list[Any]:
         """Each row's place inputs (engine.shares.PLACE_FIELDS: city, state, country, work
@@ -172,11 +189,22 @@ class BatchEstimator:
 
     def _place(self, *typed: Any) -> Any:
         try:
-            profile = Profile(**dict(zip(PLACE_FIELDS, typed, strict=True)))
-            resolved = resolve_profile(profile, self.catalog)
+            return place_of(self._resolved_place(typed))
         except UsageError:
             return BAD
-        return place_of(resolved)
+
+    def _resolved_place(self, typed: tuple[Any, ...]) -> Profile:
+        return resolve_profile(Profile(**dict(zip(PLACE_FIELDS, typed, strict=True))), self.catalog)
+
+    def place_error(self, typed: tuple[Any, ...]) -> UsageError | None:
+        """The error of a row whose place inputs (as places_of reads them) disagree and
+        whose other cells are good: resolve_profile checks the place with what the row's
+        place inputs say alone."""
+        try:
+            self._resolved_place(typed)
+        except UsageError as error:
+            return _bare(error)
+        return None
 
     def _shares(self, kind: str, keys: Iterable[tuple[Any, ...]], failed: set[int]) -> list[Share]:
         """Each row's share of this kind (the engine's, made once per key)."""
@@ -247,7 +275,10 @@ def _positions(items: list[Any], item: object) -> Iterator[int]:
         yield index
 
 
-def _bare(error: MlsalError) -> MlsalError:
+Error = TypeVar("Error", bound=MlsalError)
+
+
+def _bare(error: Error) -> Error:
     """An error kept as a row's result, without its traceback and the error it was raised
     from: their frames hold the chunk being estimated (its results among them), a cycle
     that kept every chunk with a bad row in memory until the cyclic collector came by."""
