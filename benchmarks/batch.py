@@ -5,7 +5,8 @@ installed `mlsal batch` on them, and prints profiles per second end to end (star
 the peak memory (max RSS) of each run, and how many of the rows are distinct profiles.
 Targets (issue #14): at least 100,000 profiles a second on the varied roster, peak memory for
 1,000,000 rows within 1.2 x that for 10,000, and `estimate_many` at 100,000 rows a second on
-a 1,000,000-row data frame (when pandas is installed).
+a 1,000,000-row data frame (when pandas is installed). Issue #28 adds: `--jobs 2` at 1.7 x
+one process on two cores, and a data frame estimated columnar at 400,000 rows a second.
 
 Two inputs:
   typical  whole years and a handful of cities, companies and industries, as short lists do;
@@ -27,7 +28,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from rosters import BUILDERS, VARIED_COLUMNS, Roster  # benchmarks/rosters.py
 
@@ -75,11 +78,13 @@ def run(source: Path, target: Path, jobs: int = 1) -> tuple[float, int]:
 
 
 def frame_rates(rows: int) -> list[str]:
-    """`mlsal.estimate_many` and `estimate_columns` over a pandas frame of the varied roster
-    (with its extra columns): in one call, and in 10,000- and 1,000-row slices as Spark's
-    Arrow batches and Dask's partitions call it. A first pass (not timed) loads the data and
-    makes the engine's shares, as a long-running process has them; each measurement then
-    starts with a new estimator (kept warm between its own calls)."""
+    """`mlsal.estimate_many`, `estimate_columns` and `estimate_frame` over a pandas (and a
+    Polars) frame of the varied roster (with its extra columns and bad rows): in one call,
+    and in 10,000- and 1,000-row slices as Spark's Arrow batches and Dask's partitions call
+    it; and the columnar path (a frame's columns coded) against the row path (the same rows
+    as mappings, one at a time). A first pass (not timed) loads the data and makes the
+    engine's shares, as a long-running process has them; each measurement then starts with
+    a new estimator (kept warm between its own calls)."""
     try:
         import pandas as pd
     except ImportError:
@@ -88,24 +93,52 @@ def frame_rates(rows: int) -> list[str]:
 
     roster = Roster(random.Random(11))
     frame = pd.DataFrame([roster.row(i) for i in range(rows)], columns=VARIED_COLUMNS)
+    records = frame.to_dict("records")  # the row path's input: the same rows as mappings
+    arguments = {"unknown": "ignore", "errors": "keep"}
     said = []
-    for _ in mlsal.estimate_many(frame, unknown="ignore", errors="keep"):
+    for _ in mlsal.estimate_many(frame, **arguments):
         pass
-    for name, call, size in (
-        ("estimate_many, one call", mlsal.estimate_many, rows),
-        ("estimate_many, 10,000-row slices", mlsal.estimate_many, 10_000),
-        ("estimate_many, 1,000-row slices", mlsal.estimate_many, 1_000),
-        ("estimate_columns, one call", mlsal.estimate_columns, rows),
-        ("estimate_columns, 10,000-row slices", mlsal.estimate_columns, 10_000),
-    ):
+
+    def sliced(call: Callable[..., Any], size: int) -> Callable[[], None]:
+        def each_slice() -> None:
+            for first in range(0, rows, size):
+                found = call(frame.iloc[first : first + size], **arguments)
+                for _ in found:
+                    pass
+
+        return each_slice
+
+    calls: list[tuple[str, Callable[[], Any]]] = [
+        ("estimate_many, one call", sliced(mlsal.estimate_many, rows)),
+        ("estimate_many, 10,000-row slices", sliced(mlsal.estimate_many, 10_000)),
+        ("estimate_many, 1,000-row slices", sliced(mlsal.estimate_many, 1_000)),
+        ("estimate_columns, one call", sliced(mlsal.estimate_columns, rows)),
+        ("estimate_columns, 10,000-row slices", sliced(mlsal.estimate_columns, 10_000)),
+        (
+            "estimate_columns, the rows as mappings",
+            lambda: mlsal.estimate_columns(records, **arguments),
+        ),
+        ("estimate_frame, pandas", lambda: mlsal.estimate_frame(frame, **arguments)),
+    ]
+    try:
+        import polars as pl
+    except ImportError:
+        said.append("estimate_frame, Polars: Polars is not installed; skipped")
+    else:
+        polars_frame = pl.from_pandas(frame)
+        calls.append(
+            ("estimate_frame, Polars", lambda: mlsal.estimate_frame(polars_frame, **arguments))
+        )
+    rates = {}
+    for name, call in calls:
         mlsal.api.catalog().memo.table("estimators").clear()  # a new estimator
         start = time.perf_counter()
-        for first in range(0, rows, size):
-            found = call(frame.iloc[first : first + size], unknown="ignore", errors="keep")
-            for _ in found:
-                pass
-        seconds = time.perf_counter() - start
-        said.append(f"{name} over a {rows:,}-row data frame: {rows / seconds:,.0f} rows/s")
+        call()
+        rates[name] = rows / (time.perf_counter() - start)
+        said.append(f"{name} over a {rows:,}-row data frame: {rates[name]:,.0f} rows/s")
+    columnar = rates["estimate_columns, one call"]
+    by_rows = rates["estimate_columns, the rows as mappings"]
+    said.append(f"columnar path / row path (estimate_columns): {columnar / by_rows:.2f} x")
     return said
 
 

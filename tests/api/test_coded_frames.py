@@ -142,3 +142,25 @@ def test_polars_lists_keep_nulls_empties_and_order() -> None:
     empty = mlsal.estimate_frame(every_bad, errors="keep")
     assert empty["sources"].to_list() == [None, None]
     assert empty["sources"].dtype == pl.List(pl.String)
+
+
+def test_polars_columns_of_every_kind_factorized_as_the_row_path_reads_them() -> None:
+    """Whole numbers, texts, categoricals and enums are factorized by Polars, floats with NaN
+    by Python: each with nulls, equal to the same rows as mappings (the row path)."""
+    pl = pytest.importorskip("polars")
+    cities = ["SF", None, "Seattle", "Atlantiss", "SF", "Boston", None, "Portland"]
+    companies = ["Google", "Amazon", None, "Google", "Amazn", None, "Meta", "Amazon"]
+    frame = pl.DataFrame(
+        {
+            "years": pl.Series([3, None, 12, 3, 5, 0, 30, 3], dtype=pl.Int64),
+            "city": pl.Series(cities, dtype=pl.Categorical),
+            "company": pl.Series(companies, dtype=pl.Enum(["Google", "Amazon", "Amazn", "Meta"])),
+            "industry": ["Finance", None, None, "Finance", None, "Healthcare", None, None],
+        }
+    )
+    with_floats = frame.with_columns(pl.Series("years", [3.0, None, 12.5, float("nan")] * 2))
+    for each in (frame, with_floats):
+        coded = mlsal.estimate_columns(each, errors="keep")
+        by_rows = mlsal.estimate_columns(each.to_dicts(), errors="keep")
+        assert coded == by_rows
+        assert any(coded["error"]) and not all(coded["error"])
