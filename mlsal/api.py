@@ -17,7 +17,6 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -146,7 +145,7 @@ def estimate_many(
                 texts[at] = ()
             block[name] = map(list, texts)  # type: ignore[assignment]
         # Rows made at C speed: a row at a time, without a Python step for each good row.
-        made = map(dict, map(zip, repeat(list(block)), zip(*block.values(), strict=True)))
+        made = map(dict, map(zip, itertools.repeat(list(block)), zip(*block.values(), strict=True)))
         done = 0
         for at in bad:
             yield from itertools.islice(made, at - done)
